@@ -1,0 +1,96 @@
+"""Users, roles and API tokens: every write goes through here."""
+
+import secrets
+from datetime import timedelta
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from registry.models import Hub
+from smartindustry.services import audited_save
+
+from .models import ApiToken, Role, User, hash_token
+
+
+def role_groups_ensure() -> dict[str, Group]:
+    """The three role groups of the contract; idempotent."""
+    return {role: Group.objects.get_or_create(name=role)[0] for role in Role.values}
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    role: str,
+    password: str | None,
+    hub: Hub | None = None,
+    email: str = "",
+    actor: User | None = None,
+    validate_password: bool = True,
+) -> User:
+    if role not in Role.values:
+        raise ValidationError({"role": f"Unknown role {role!r}; choose one of {', '.join(Role.values)}."})
+    user = User(username=username, email=email, role=role, hub=hub, is_staff=role == Role.BUREAU)
+    if password:
+        if validate_password:
+            from django.contrib.auth.password_validation import validate_password as check
+
+            check(password, user)
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    audited_save(user, actor=actor, reason="user created")
+    user_role_sync(user=user)
+    return user
+
+
+@transaction.atomic
+def user_set_role(*, user: User, role: str, hub: Hub | None = None, actor: User | None = None) -> User:
+    user.role, user.hub = role, hub
+    user.is_staff = user.is_superuser or role == Role.BUREAU
+    audited_save(user, actor=actor, reason=f"role set to {role}")
+    user_role_sync(user=user)
+    return user
+
+
+def user_role_sync(*, user: User) -> None:
+    """Keep the user's group membership equal to their role (the groups carry the admin permissions)."""
+    groups = role_groups_ensure()
+    user.groups.remove(*[g for name, g in groups.items() if name != user.role])
+    if user.role:
+        user.groups.add(groups[user.role])
+
+
+@transaction.atomic
+def api_token_create(
+    *,
+    user: User,
+    read_only: bool = False,
+    expires_days: int | None = None,
+    name: str = "",
+    actor: User | None = None,
+) -> tuple[ApiToken, str]:
+    """Create a token and return it with its key. The key is not stored; this is the only time it exists."""
+    if expires_days is not None and expires_days <= 0:
+        raise ValidationError({"expires_days": "Expiry must be a positive number of days."})
+    key = secrets.token_urlsafe(32)
+    token = ApiToken(
+        user=user,
+        name=name,
+        prefix=key[:8],
+        digest=hash_token(key),
+        read_only=read_only,
+        expires_at=timezone.now() + timedelta(days=expires_days) if expires_days else None,
+    )
+    audited_save(token, actor=actor or user, reason="token created")
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, actor: User | None = None) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        audited_save(token, actor=actor, reason="token revoked")
+    return token

@@ -1,0 +1,222 @@
+"""Funders, funding records and the hub reporting periods."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from registry.models import Fieldlab, Hub, ProgrammeBureau, Province
+from smartindustry.models import YEAR_MAX, YEAR_MIN, ProvenanceModel, TimeStampedModel, year_range_q
+
+from .choices import FunderKind, FundingKind, PeriodStatus, Realisation, RecipientKind, RecordStatus, Source
+
+year_validators = [MinValueValidator(YEAR_MIN), MaxValueValidator(YEAR_MAX)]
+
+
+class Funder(ProvenanceModel):
+    """A named organisation that puts money in: a province, ERDF/EFRO, TNO, a company …"""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    kind = models.CharField(_("kind"), max_length=32, choices=FunderKind.choices, default=FunderKind.OTHER)
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, null=True, blank=True, related_name="funders", verbose_name=_("province")
+    )
+    history = HistoricalRecords()
+
+    class Meta(ProvenanceModel.Meta):
+        ordering = ["name"]
+        verbose_name = _("funder")
+        verbose_name_plural = _("funders")
+        constraints = [
+            *ProvenanceModel.Meta.constraints,
+            models.CheckConstraint(condition=Q(source__in=Source.values), name="%(app_label)s_%(class)s_source_valid"),
+            models.CheckConstraint(condition=Q(kind__in=FunderKind.values), name="%(app_label)s_%(class)s_kind_valid"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class FundingRecordQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=RecordStatus.APPROVED)
+
+    def for_recipient_kind(self, kind: str):
+        return self.filter(**{f"{kind}__isnull": False})
+
+
+class FundingRecord(ProvenanceModel):
+    """One amount from one source to one recipient in one year. Only approved records count in evaluations."""
+
+    # Exactly one recipient (database check below). PROTECT: money records must outlive edits to organisations.
+    fieldlab = models.ForeignKey(
+        Fieldlab, on_delete=models.PROTECT, null=True, blank=True, related_name="funding_records"
+    )
+    hub = models.ForeignKey(Hub, on_delete=models.PROTECT, null=True, blank=True, related_name="funding_records")
+    bureau = models.ForeignKey(
+        ProgrammeBureau, on_delete=models.PROTECT, null=True, blank=True, related_name="funding_records"
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators)
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    funder = models.ForeignKey(
+        Funder,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="funding_records",
+        verbose_name=_("funder"),
+    )
+    amount = models.DecimalField(
+        _("amount (EUR)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    kind = models.CharField(_("cash or in kind"), max_length=16, choices=FundingKind.choices, default=FundingKind.CASH)
+    realisation = models.CharField(
+        _("planned or realised"), max_length=16, choices=Realisation.choices, default=Realisation.REALISED
+    )
+    activity_type = models.ForeignKey(
+        "evaluation.ActivityType",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="funding_records",
+        verbose_name=_("activity type"),
+    )
+    status = models.CharField(_("status"), max_length=16, choices=RecordStatus.choices, default=RecordStatus.DRAFT)
+    evidence_note = models.TextField(_("evidence"), blank=True)
+    review_comment = models.TextField(_("review comment"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True, editable=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    history = HistoricalRecords()
+
+    objects = FundingRecordQuerySet.as_manager()
+
+    class Meta(ProvenanceModel.Meta):
+        ordering = ["year", "source", "id"]
+        verbose_name = _("funding record")
+        verbose_name_plural = _("funding records")
+        constraints = [
+            *ProvenanceModel.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="%(app_label)s_%(class)s_amount_non_negative",
+                violation_error_message=_("An amount cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(fieldlab__isnull=False, hub__isnull=True, bureau__isnull=True)
+                | Q(fieldlab__isnull=True, hub__isnull=False, bureau__isnull=True)
+                | Q(fieldlab__isnull=True, hub__isnull=True, bureau__isnull=False),
+                name="%(app_label)s_%(class)s_one_recipient",
+                violation_error_message=_(
+                    "A funding record has exactly one recipient: a fieldlab, a hub or the bureau."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=Source.values),
+                name="%(app_label)s_%(class)s_source_valid",
+                violation_error_message=_("Unknown source code."),
+            ),
+            models.CheckConstraint(
+                condition=year_range_q("year"),
+                name="%(app_label)s_%(class)s_year_range",
+                violation_error_message=_("The year is outside %(min)s–%(max)s.") % {"min": YEAR_MIN, "max": YEAR_MAX},
+            ),
+            models.CheckConstraint(condition=Q(kind__in=FundingKind.values), name="%(app_label)s_%(class)s_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(realisation__in=Realisation.values), name="%(app_label)s_%(class)s_realisation_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=RecordStatus.values), name="%(app_label)s_%(class)s_status_valid"
+            ),
+            # NULL never equals NULL in a plain unique index, so the optional columns are coalesced to 0.
+            models.UniqueConstraint(
+                Coalesce("fieldlab", Value(0), output_field=models.BigIntegerField()),
+                Coalesce("hub", Value(0), output_field=models.BigIntegerField()),
+                Coalesce("bureau", Value(0), output_field=models.BigIntegerField()),
+                "year",
+                "source",
+                Coalesce("funder", Value(0), output_field=models.BigIntegerField()),
+                "kind",
+                "realisation",
+                name="%(app_label)s_%(class)s_unique_entry",
+                violation_error_message=_(
+                    "This recipient already has a record for this year, source, funder, kind and realisation."
+                ),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "year", "source"]),
+            models.Index(fields=["fieldlab", "year"]),
+            models.Index(fields=["hub", "year"]),
+        ]
+
+    def __str__(self):
+        return f"{self.recipient} {self.year} {self.get_source_display()} €{self.amount}"
+
+    @property
+    def recipient(self):
+        return self.fieldlab or self.hub or self.bureau
+
+    @property
+    def recipient_kind(self) -> str | None:
+        if self.fieldlab_id:
+            return RecipientKind.FIELDLAB
+        if self.hub_id:
+            return RecipientKind.HUB
+        if self.bureau_id:
+            return RecipientKind.BUREAU
+        return None
+
+    @property
+    def recipient_hub_id(self) -> int | None:
+        """The hub whose coordinators report this record (the fieldlab's hub, or the hub itself)."""
+        if self.hub_id:
+            return self.hub_id
+        if self.fieldlab_id:
+            return self.fieldlab.hub_id
+        return None
+
+
+class ReportingPeriod(TimeStampedModel):
+    """A hub's reporting year. A closed period refuses edits until the bureau reopens it."""
+
+    hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="reporting_periods", verbose_name=_("hub"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators)
+    status = models.CharField(_("status"), max_length=16, choices=PeriodStatus.choices, default=PeriodStatus.OPEN)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year", "hub__name"]
+        verbose_name = _("reporting period")
+        verbose_name_plural = _("reporting periods")
+        constraints = [
+            models.UniqueConstraint(fields=["hub", "year"], name="%(app_label)s_%(class)s_unique_hub_year"),
+            models.CheckConstraint(condition=year_range_q("year"), name="%(app_label)s_%(class)s_year_range"),
+            models.CheckConstraint(
+                condition=Q(status__in=PeriodStatus.values), name="%(app_label)s_%(class)s_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.hub} {self.year} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == PeriodStatus.OPEN

@@ -1,0 +1,84 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from funding.models import FundingRecord
+
+from .models import Company, Fieldlab, Hub, Participation, Partner, ProgrammeBureau, Province
+
+
+class ProvenanceListMixin:
+    """Provenance is a filter everywhere: an illustrative figure must be easy to tell from a published one."""
+
+    provenance_filters = ("provenance",)
+
+
+class FundingRecordInline(admin.TabularInline):
+    model = FundingRecord
+    fk_name = "fieldlab"
+    extra = 0
+    fields = ("year", "source", "funder", "amount", "kind", "realisation", "activity_type", "status", "provenance")
+    autocomplete_fields = ("funder",)
+    show_change_link = True
+    ordering = ("year", "source")
+
+
+class HubFundingRecordInline(FundingRecordInline):
+    fk_name = "hub"
+
+
+@admin.register(Partner)
+class PartnerAdmin(SimpleHistoryAdmin):
+    list_display = ("short_name", "name", "kind", "joined_year", "provenance")
+    list_filter = ("kind", "provenance")
+    search_fields = ("name", "short_name")
+    prepopulated_fields = {"slug": ("short_name",)}
+
+
+@admin.register(ProgrammeBureau)
+class ProgrammeBureauAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "founded_year", "city", "provenance")
+
+
+@admin.register(Province)
+class ProvinceAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "code")
+    search_fields = ("name", "code")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Hub)
+class HubAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "slug", "founded_year", "coordinating_organisation", "provenance")
+    list_filter = ("provenance", "provinces")
+    search_fields = ("name", "short_name", "slug")
+    filter_horizontal = ("provinces",)
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [HubFundingRecordInline]
+
+
+@admin.register(Fieldlab)
+class FieldlabAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "theme", "city", "province", "hub", "tno_type", "start_year", "status", "provenance")
+    list_filter = ("hub", "status", "tno_type", "start_year", "provenance", "province")
+    list_select_related = ("hub", "province")
+    search_fields = ("name", "theme", "city", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("hub", "province")
+    inlines = [FundingRecordInline]
+
+
+@admin.register(Company)
+class CompanyAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "kvk_number", "size_class", "city", "province", "provenance")
+    list_filter = ("size_class", "provenance", "province")
+    list_select_related = ("province",)
+    search_fields = ("name", "kvk_number", "city")
+
+
+@admin.register(Participation)
+class ParticipationAdmin(SimpleHistoryAdmin):
+    list_display = ("company", "fieldlab", "hub", "year", "support_type", "provenance")
+    list_filter = ("year", "support_type", "hub", "provenance")
+    list_select_related = ("company", "fieldlab", "hub")
+    search_fields = ("company__name", "fieldlab__name", "hub__name")
+    autocomplete_fields = ("company", "fieldlab", "hub")

@@ -1,0 +1,59 @@
+"""Abstract building blocks shared by every app's models."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+# Years the registry accepts: the programme's prehistory (2010) to well past any plan.
+YEAR_MIN = 2010
+YEAR_MAX = 2040
+
+
+class Provenance(models.TextChoices):
+    PUBLISHED = "published", _("Published")
+    ILLUSTRATIVE = "illustrative", _("Illustrative")
+
+
+def year_range_q(field: str) -> Q:
+    return Q(**{f"{field}__gte": YEAR_MIN, f"{field}__lte": YEAR_MAX})
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class ProvenanceModel(TimeStampedModel):
+    """Every record says where it comes from, so an illustrative figure is never shown as published."""
+
+    provenance = models.CharField(
+        _("provenance"), max_length=16, choices=Provenance.choices, default=Provenance.ILLUSTRATIVE
+    )
+    provenance_source = models.CharField(
+        _("provenance source"),
+        max_length=500,
+        blank=True,
+        help_text=_("Where a published fact was seen, or what an illustrative value stands in for."),
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(provenance__in=Provenance.values),
+                name="%(app_label)s_%(class)s_provenance_valid",
+                violation_error_message=_("Provenance must be 'published' or 'illustrative'."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(provenance=Provenance.PUBLISHED) | ~Q(provenance_source=""),
+                name="%(app_label)s_%(class)s_published_has_source",
+                violation_error_message=_("A published record must name its source."),
+            ),
+        ]
+
+    @property
+    def is_published(self) -> bool:
+        return self.provenance == Provenance.PUBLISHED

@@ -1,0 +1,7 @@
+"""Developer machine: debug on, an insecure key is acceptable here and nowhere else."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = env.bool("DEBUG", default=True)
+SECRET_KEY = env("SECRET_KEY", default="local-development-only-not-secret")

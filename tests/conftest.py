@@ -1,0 +1,49 @@
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.services import api_token_create
+
+from . import factories
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+@pytest.fixture
+def bureau_user(db):
+    return factories.BureauUserFactory(username="bureau")
+
+
+@pytest.fixture
+def analyst_user(db):
+    return factories.UserFactory(username="analyst")
+
+
+@pytest.fixture
+def coordinator(db):
+    return factories.CoordinatorFactory(username="coordinator")
+
+
+@pytest.fixture
+def token_client(db):
+    """token_client(user, read_only=False) -> an APIClient that sends `Authorization: Token <key>`."""
+
+    def make(user, **kwargs):
+        _token, key = api_token_create(user=user, **kwargs)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        return client
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def reference_db(django_db_setup, django_db_blocker):
+    """The reference dataset, loaded once per session into the test database."""
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        call_command("load_reference_data", verbosity=0)
+    yield
