@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 from registry.models import Fieldlab, Hub
 
@@ -39,3 +39,79 @@ def funding_overview(*, year_min: int = 2015, year_max: int = 2019) -> dict:
         "hub_count": Hub.objects.count(),
         "fieldlab_count": Fieldlab.objects.count(),
     }
+
+
+# --- portal reads ----------------------------------------------------------------------------------------------
+
+
+def funding_records_visible_to(user, queryset=None):
+    """The records a user may see: everything but other hubs' drafts and returned records (same rule as
+    funding.services.user_may_view_record, written as one SQL filter so lists never load what they may not show)."""
+    from .services import COORDINATOR_EDITABLE_STATUSES
+
+    qs = queryset if queryset is not None else FundingRecord.objects.all()
+    if user.is_bureau:
+        return qs
+    visible = ~Q(status__in=COORDINATOR_EDITABLE_STATUSES)
+    if user.is_coordinator and user.hub_id:
+        visible |= Q(hub_id=user.hub_id) | Q(fieldlab__hub_id=user.hub_id)
+    return qs.filter(visible)
+
+
+def funding_by_source_and_year(*, queryset) -> dict:
+    """A source × year matrix of the given records' amounts, summed by the database.
+
+    Returns {"years": [...], "sources": [{"code", "label", "amounts": [per year], "total"}], "year_totals": [...],
+    "total"}; the pivot only arranges the already aggregated rows.
+    """
+    rows = list(queryset.order_by().values("year", "source").annotate(amount=Sum("amount")))
+    years = sorted({row["year"] for row in rows})
+    cell = {(row["source"], row["year"]): row["amount"] for row in rows}
+    sources = []
+    for code, label in Source.choices:
+        amounts = [cell.get((code, year), ZERO) for year in years]
+        sources.append({"code": code, "label": label, "amounts": amounts, "total": sum(amounts, ZERO)})
+    year_totals = [sum((cell.get((code, year), ZERO) for code in Source.values), ZERO) for year in years]
+    return {"years": years, "sources": sources, "year_totals": year_totals, "total": sum(year_totals, ZERO)}
+
+
+def hub_reporting_status(*, years) -> list[dict]:
+    """Per hub and year: how many of its records (its own and its fieldlabs') are in each status, and whether the
+    reporting period is closed. One grouped query for the records, one for the periods, one for the hubs."""
+    from django.db.models.functions import Coalesce
+
+    from .choices import RecordStatus
+    from .models import ReportingPeriod
+
+    years = list(years)
+    counts = (
+        FundingRecord.objects.filter(year__in=years)
+        .filter(Q(hub__isnull=False) | Q(fieldlab__hub__isnull=False))
+        .annotate(report_hub=Coalesce("hub_id", "fieldlab__hub_id"))
+        .order_by()
+        .values("report_hub", "year", "status")
+        .annotate(n=Count("id"))
+    )
+    by_cell: dict[tuple, dict] = {}
+    for row in counts:
+        by_cell.setdefault((row["report_hub"], row["year"]), {})[row["status"]] = row["n"]
+    closed = set(ReportingPeriod.objects.filter(year__in=years, status="closed").values_list("hub_id", "year"))
+    order = [RecordStatus.RETURNED, RecordStatus.SUBMITTED, RecordStatus.DRAFT, RecordStatus.APPROVED]
+    result = []
+    for hub in Hub.objects.order_by("name").only("id", "name", "slug"):
+        cells = []
+        for year in years:
+            status_counts = by_cell.get((hub.id, year), {})
+            # The cell's headline: the least advanced status present (what still needs someone's attention).
+            headline = next((s for s in order if status_counts.get(s)), None)
+            cells.append(
+                {
+                    "year": year,
+                    "counts": status_counts,
+                    "status": headline,
+                    "label": dict(RecordStatus.choices).get(headline, "") if headline else "",
+                    "closed": (hub.id, year) in closed,
+                }
+            )
+        result.append({"hub": hub, "cells": cells})
+    return result

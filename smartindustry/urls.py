@@ -7,6 +7,10 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("smartindustry.api.urls")),
+    path("evaluation/", include("evaluation.urls")),
+    path("", include("registry.urls")),
+    path("", include("funding.urls")),
     path("", views.home, name="home"),
 ]

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -40,6 +41,66 @@ def healthz(request):
     return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
 
 
+DASHBOARD_YEARS = (2015, 2019)  # the window of the Dialogic evaluation's €314M figure
+
+
 @login_required
 def home(request):
-    return render(request, "home.html", funding_overview())
+    """The dashboard: headline figures of approved fieldlab funding, charts, and the reporting status panel."""
+    from funding.selectors import hub_reporting_status
+    from funding.views import report_years
+    from registry.selectors import companies_reached, fieldlabs_per_year
+    from smartindustry.portal import SOURCE_COLOURS
+
+    year_min, year_max = DASHBOARD_YEARS
+    overview = funding_overview(year_min=year_min, year_max=year_max)
+    per_year = fieldlabs_per_year(year_min=year_min, year_max=year_max)
+    chart = {
+        "sources": {
+            "type": "doughnut",
+            "money": True,
+            "labels": [str(row["label"]) for row in overview["by_source"]],
+            "datasets": [
+                {
+                    "label": "",
+                    "data": [f"{row['amount']:.2f}" for row in overview["by_source"]],
+                    "backgroundColor": [SOURCE_COLOURS[row["source"]] for row in overview["by_source"]],
+                }
+            ],
+        },
+        "years": {
+            "type": "bar",
+            "money": True,
+            "labels": [str(row["year"]) for row in overview["by_year"]],
+            "datasets": [
+                {
+                    "label": str(_("Approved funding")),
+                    "data": [f"{row['amount']:.2f}" for row in overview["by_year"]],
+                    "backgroundColor": "#0072B2",
+                }
+            ],
+        },
+        "fieldlabs": {
+            "type": "bar",
+            "money": False,
+            "labels": [str(row["year"]) for row in per_year],
+            "datasets": [
+                {
+                    "label": str(_("Fieldlabs")),
+                    "data": [row["fieldlabs"] for row in per_year],
+                    "backgroundColor": "#009E73",
+                }
+            ],
+        },
+    }
+    years = report_years()[-5:]
+    context = {
+        **overview,
+        "fieldlabs_per_year": per_year,
+        "companies_reached": companies_reached(year_min=year_min, year_max=year_max),
+        "companies_reached_all": companies_reached(),
+        "chart": chart,
+        "status_years": years,
+        "status": hub_reporting_status(years=years),
+    }
+    return render(request, "home.html", context)

@@ -1,0 +1,114 @@
+"""Forms of the funding pages. They parse input only; funding.services does every write."""
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.formats import get_format
+from django.utils.translation import gettext_lazy as _
+
+from registry.models import Fieldlab, Hub
+
+from .models import Funder, FundingRecord
+
+RECORD_FIELDS = [
+    "fieldlab",
+    "hub",
+    "bureau",
+    "year",
+    "source",
+    "funder",
+    "amount",
+    "kind",
+    "realisation",
+    "activity_type",
+    "evidence_note",
+    "provenance",
+    "provenance_source",
+]
+
+
+class FundingRecordForm(forms.ModelForm):
+    class Meta:
+        model = FundingRecord
+        fields = RECORD_FIELDS
+        labels = {"fieldlab": _("fieldlab"), "hub": _("hub"), "bureau": _("programme bureau")}
+        help_texts = {"fieldlab": _("Choose exactly one recipient: a fieldlab, a hub or the bureau.")}
+        widgets = {"evidence_note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].localize = True
+        self.fields["amount"].widget.is_localized = True
+        if user is not None and user.is_coordinator:
+            # A coordinator reports only for their own hub; the service enforces it, the choices say it.
+            self.fields["fieldlab"].queryset = Fieldlab.objects.filter(hub_id=user.hub_id)
+            self.fields["hub"].queryset = Hub.objects.filter(pk=user.hub_id)
+            del self.fields["bureau"]
+
+
+class FunderForm(forms.ModelForm):
+    class Meta:
+        model = Funder
+        fields = ["name", "slug", "source", "kind", "province", "provenance", "provenance_source"]
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("What needs fixing"), widget=forms.Textarea(attrs={"rows": 2}), required=True, max_length=2000
+    )
+
+
+def _normalise_number(text: str) -> str:
+    """Turn '12.500,00', '12,500.00', '12500,5' or '12500.5' into '12500.00'-style text.
+
+    When both separators occur, the last one is the decimal separator. When one occurs, it is a thousands separator
+    only if every group after it has exactly three digits and the active language uses it for thousands."""
+    thousands = get_format("THOUSAND_SEPARATOR")
+    if "," in text and "." in text:
+        decimal = "," if text.rfind(",") > text.rfind(".") else "."
+        other = "." if decimal == "," else ","
+        return text.replace(other, "").replace(decimal, ".")
+    for sep in (",", "."):
+        if sep in text:
+            head, *groups = text.split(sep)
+            if sep == thousands and groups and all(len(g) == 3 for g in groups) and 1 <= len(head) <= 3:
+                return text.replace(sep, "")
+            if len(groups) > 1:
+                return text  # several separators that are not thousands: leave it to Decimal to refuse
+            return text.replace(sep, ".")
+    return text
+
+
+def parse_amount(raw: str) -> Decimal | None:
+    """A euro amount as typed in either language: '1.234,50' (Dutch), '1234.50' or '1,234.50'. Empty → None."""
+    text = (raw or "").strip().replace("€", "").replace("\u00a0", "").replace(" ", "")
+    if not text:
+        return None
+    try:
+        amount = Decimal(_normalise_number(text))
+    except InvalidOperation:
+        raise ValidationError(_("Enter an amount in euros, for example 12500 or 12.500,00.")) from None
+    if not amount.is_finite():
+        raise ValidationError(_("Enter an amount in euros, for example 12500 or 12.500,00."))
+    if amount < 0:
+        raise ValidationError(_("An amount cannot be negative."))
+    if amount.as_tuple().exponent < -2:
+        raise ValidationError(_("Use at most two decimals (whole cents)."))
+    return amount.quantize(Decimal("0.01"))
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet (CSV or XLSX)"),
+        help_text=_("The same columns as the CSV/XLSX export of the funding records list."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        name = upload.name.lower()
+        if not name.endswith((".csv", ".xlsx")):
+            raise ValidationError(_("Upload a .csv or .xlsx file."))
+        if upload.size > 20 * 1024 * 1024:
+            raise ValidationError(_("The file is larger than 20 MB."))
+        return upload

@@ -1,0 +1,41 @@
+from django.urls import path
+
+from . import views
+
+app_name = "funding"
+
+urlpatterns = [
+    # funding records
+    path("funding/", views.FundingRecordListView.as_view(), name="funding_record_list"),
+    path("funding/new/", views.funding_record_create_view, name="funding_record_create"),
+    path("funding/<int:pk>/", views.FundingRecordDetailView.as_view(), name="funding_record_detail"),
+    path("funding/<int:pk>/edit/", views.funding_record_update_view, name="funding_record_update"),
+    path("funding/<int:pk>/delete/", views.funding_record_delete_view, name="funding_record_delete"),
+    path("funding/<int:pk>/submit/", views.funding_record_submit_view, name="funding_record_submit"),
+    path("funding/<int:pk>/approve/", views.funding_record_approve_view, name="funding_record_approve"),
+    path("funding/<int:pk>/return/", views.funding_record_return_view, name="funding_record_return"),
+    # import
+    path("funding/import/", views.import_upload, name="import_upload"),
+    path("funding/import/confirm/", views.import_confirm, name="import_confirm"),
+    path("funding/import/jobs/<str:task_id>/", views.import_job, name="import_job"),
+    # funders
+    path("funders/", views.FunderListView.as_view(), name="funder_list"),
+    path("funders/new/", views.funder_create, name="funder_create"),
+    path("funders/<slug:slug>/", views.FunderDetailView.as_view(), name="funder_detail"),
+    path("funders/<slug:slug>/edit/", views.funder_update, name="funder_update"),
+    path("funders/<slug:slug>/delete/", views.funder_delete, name="funder_delete"),
+    # hub reporting
+    path("reports/", views.report_index, name="report_index"),
+    path("reports/review/", views.report_review, name="report_review"),
+    path("reports/<slug:hub>/", views.report_hub, name="report_hub"),
+    path("reports/<slug:hub>/<int:year>/", views.report_year, name="report_year"),
+    path("reports/<slug:hub>/<int:year>/submit/", views.report_submit, name="report_submit"),
+    path("reports/<slug:hub>/<int:year>/approve/", views.report_approve_all, name="report_approve_all"),
+    path("reports/<slug:hub>/<int:year>/close/", views.report_period, {"action": "close"}, name="report_close"),
+    path("reports/<slug:hub>/<int:year>/reopen/", views.report_period, {"action": "reopen"}, name="report_reopen"),
+    path(
+        "reports/<slug:hub>/<int:year>/cells/<slug:fieldlab>/<str:source>/",
+        views.report_cell,
+        name="report_cell",
+    ),
+]

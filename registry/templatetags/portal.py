@@ -1,0 +1,76 @@
+"""Template filters of the portal: euro amounts in the active language's format, provenance and status badges."""
+
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.filter
+def eur(value, decimals=2):
+    """€ 1.234.567,89 in Dutch, € 1,234,567.89 in English; '—' for nothing."""
+    if value in (None, ""):
+        return "—"
+    try:
+        amount = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return value
+    return "€\u00a0" + number_format(amount, decimal_pos=int(decimals), use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def num(value):
+    """A whole number with the active language's thousand separator."""
+    if value in (None, ""):
+        return "—"
+    return number_format(value, decimal_pos=0, use_l10n=True, force_grouping=True)
+
+
+@register.simple_tag
+def provenance_badge(obj):
+    """Published (with its source as a tooltip) or illustrative; never one shown as the other."""
+    if getattr(obj, "provenance", None) == "published":
+        return format_html(
+            '<span class="badge badge-published" title="{}">{}</span>', obj.provenance_source, _("Published")
+        )
+    return format_html(
+        '<span class="badge badge-illustrative" title="{}">{}</span>',
+        getattr(obj, "provenance_source", ""),
+        _("Illustrative"),
+    )
+
+
+@register.simple_tag
+def status_badge(status, label=None):
+    return format_html('<span class="badge status-{}">{}</span>', status, label or status)
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def matrix_chart(matrix):
+    """The Chart.js payload of a source × year matrix (funding.selectors.funding_by_source_and_year)."""
+    from smartindustry.portal import SOURCE_COLOURS
+
+    return {
+        "type": "bar",
+        "stacked": True,
+        "money": True,
+        "labels": [str(y) for y in matrix["years"]],
+        "datasets": [
+            {
+                "label": str(source["label"]),
+                "data": [f"{amount:.2f}" for amount in source["amounts"]],
+                "backgroundColor": SOURCE_COLOURS.get(source["code"], "#555"),
+            }
+            for source in matrix["sources"]
+            if source["total"]
+        ],
+    }

@@ -1,0 +1,352 @@
+"""Registry pages: lists (filters, search, sort, pages, export), detail pages and bureau editing."""
+
+import copy
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, Sum
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from funding.exporters import ExportColumn
+from funding.models import FundingRecord
+from funding.selectors import ZERO, funding_by_source_and_year, funding_records_visible_to
+from smartindustry.portal import (
+    Column,
+    FilterField,
+    PortalDetailView,
+    PortalListView,
+    apply_service_errors,
+    bureau_required,
+    confirm_delete,
+    form_values,
+    model_choices,
+)
+
+from . import forms
+from .choices import CompanySize, FieldlabStatus, PartnerKind, TnoType
+from .filtersets import CompanyFilterSet, FieldlabFilterSet, HubFilterSet, PartnerFilterSet
+from .models import Company, Fieldlab, Hub, Participation, Partner, Province
+from .services import registry_record_create, registry_record_delete, registry_record_update
+
+
+def _choices(choices):
+    return lambda: [("", "—"), *[(str(v), str(label)) for v, label in choices]]
+
+
+PROVENANCE_CHOICES = _choices(
+    [("published", gettext_lazy("Published")), ("illustrative", gettext_lazy("Illustrative"))]
+)
+PROVENANCE_FILTER = FilterField("provenance", gettext_lazy("Provenance"), PROVENANCE_CHOICES)
+PROVENANCE_COLUMN = Column(gettext_lazy("Provenance"), lambda o: o, kind="provenance")
+
+
+def _provenance_exports():
+    return [
+        ExportColumn("provenance", lambda o: o.provenance),
+        ExportColumn("provenance_source", lambda o: o.provenance_source),
+    ]
+
+
+# --- hubs ----------------------------------------------------------------------------------------------------
+
+
+class HubListView(PortalListView):
+    model = Hub
+    filterset_class = HubFilterSet
+    title = gettext_lazy("Hubs")
+    export_name = "hubs"
+    create_url = "registry:hub_create"
+    filter_fields = [
+        FilterField("province", gettext_lazy("Province"), model_choices(Province)),
+        FilterField("founded_year", gettext_lazy("Founded in")),
+        PROVENANCE_FILTER,
+    ]
+    columns = [
+        Column(gettext_lazy("Name"), lambda o: o.name, "name", lambda o: reverse("registry:hub_detail", args=[o.slug])),
+        Column(gettext_lazy("Provinces"), lambda o: ", ".join(p.name for p in o.provinces.all())),
+        Column(gettext_lazy("Founded in"), lambda o: o.founded_year, "founded_year", kind="number"),
+        Column(gettext_lazy("Fieldlabs"), lambda o: o.fieldlab_count, "fieldlab_count", kind="number"),
+        PROVENANCE_COLUMN,
+    ]
+    export_columns = [
+        ExportColumn("slug", lambda o: o.slug),
+        ExportColumn("name", lambda o: o.name),
+        ExportColumn("provinces", lambda o: ";".join(p.slug for p in o.provinces.all())),
+        ExportColumn("founded_year", lambda o: o.founded_year),
+        ExportColumn("coordinating_organisation", lambda o: o.coordinating_organisation),
+        ExportColumn("fieldlabs", lambda o: o.fieldlab_count),
+        *_provenance_exports(),
+    ]
+
+    def base_queryset(self):
+        return Hub.objects.prefetch_related("provinces").annotate(fieldlab_count=Count("fieldlabs", distinct=True))
+
+
+class HubDetailView(PortalDetailView):
+    model = Hub
+    template_name = "registry/hub_detail.html"
+
+    def get_queryset(self):
+        return Hub.objects.prefetch_related("provinces")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        hub = self.object
+        approved = FundingRecord.objects.approved().filter(Q(hub=hub) | Q(fieldlab__hub=hub))
+        context["matrix"] = funding_by_source_and_year(queryset=approved)
+        context["fieldlabs"] = hub.fieldlabs.select_related("province").annotate(
+            approved_total=Sum("funding_records__amount", filter=Q(funding_records__status="approved"), default=ZERO)
+        )
+        context["periods"] = hub.reporting_periods.order_by("-year")
+        context["coordinator_count"] = hub.coordinators.filter(is_active=True).count()
+        return context
+
+
+# --- fieldlabs -----------------------------------------------------------------------------------------------
+
+
+class FieldlabListView(PortalListView):
+    model = Fieldlab
+    filterset_class = FieldlabFilterSet
+    title = gettext_lazy("Fieldlabs")
+    export_name = "fieldlabs"
+    create_url = "registry:fieldlab_create"
+    filter_fields = [
+        FilterField("hub", gettext_lazy("Hub"), model_choices(Hub)),
+        FilterField("province", gettext_lazy("Province"), model_choices(Province)),
+        FilterField("status", gettext_lazy("Status"), _choices(FieldlabStatus.choices)),
+        FilterField("tno_type", gettext_lazy("TNO type"), _choices(TnoType.choices)),
+        FilterField("active_in", gettext_lazy("Existed in year")),
+        PROVENANCE_FILTER,
+    ]
+    columns = [
+        Column(
+            gettext_lazy("Name"), lambda o: o.name, "name", lambda o: reverse("registry:fieldlab_detail", args=[o.slug])
+        ),
+        Column(gettext_lazy("Theme"), lambda o: o.theme, "theme"),
+        Column(gettext_lazy("City"), lambda o: o.city, "city"),
+        Column(gettext_lazy("Hub"), lambda o: o.hub.name if o.hub else _("national"), "hub__name"),
+        Column(gettext_lazy("Start year"), lambda o: o.start_year, "start_year", kind="number"),
+        Column(gettext_lazy("Status"), lambda o: o.get_status_display(), "status"),
+        Column(gettext_lazy("Approved funding"), lambda o: o.approved_total, "approved_total", kind="money"),
+        PROVENANCE_COLUMN,
+    ]
+    export_columns = [
+        ExportColumn("slug", lambda o: o.slug),
+        ExportColumn("name", lambda o: o.name),
+        ExportColumn("theme", lambda o: o.theme),
+        ExportColumn("tno_type", lambda o: o.tno_type),
+        ExportColumn("city", lambda o: o.city),
+        ExportColumn("province", lambda o: o.province.slug if o.province else ""),
+        ExportColumn("hub", lambda o: o.hub.slug if o.hub else ""),
+        ExportColumn("start_year", lambda o: o.start_year),
+        ExportColumn("end_year", lambda o: o.end_year),
+        ExportColumn("status", lambda o: o.status),
+        ExportColumn("approved_funding", lambda o: o.approved_total),
+        *_provenance_exports(),
+    ]
+
+    def base_queryset(self):
+        return Fieldlab.objects.select_related("hub", "province").annotate(
+            approved_total=Sum("funding_records__amount", filter=Q(funding_records__status="approved"), default=ZERO)
+        )
+
+
+class FieldlabDetailView(PortalDetailView):
+    model = Fieldlab
+    template_name = "registry/fieldlab_detail.html"
+
+    def get_queryset(self):
+        return Fieldlab.objects.select_related("hub", "province")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        fieldlab = self.object
+        context["matrix"] = funding_by_source_and_year(
+            queryset=FundingRecord.objects.approved().filter(fieldlab=fieldlab)
+        )
+        context["records"] = funding_records_visible_to(
+            self.request.user, FundingRecord.objects.filter(fieldlab=fieldlab)
+        ).select_related("funder", "activity_type")
+        participations = Participation.objects.filter(fieldlab=fieldlab)
+        context["company_count"] = participations.aggregate(n=Count("company", distinct=True))["n"]
+        context["participations"] = participations.select_related("company").order_by("-year", "company__name")[:50]
+        context["may_edit"] = self.request.user.is_bureau
+        return context
+
+
+# --- partners and companies ----------------------------------------------------------------------------------
+
+
+class PartnerListView(PortalListView):
+    model = Partner
+    filterset_class = PartnerFilterSet
+    title = gettext_lazy("Coalition partners")
+    export_name = "partners"
+    create_url = "registry:partner_create"
+    default_ordering = ("joined_year", "short_name")
+    filter_fields = [
+        FilterField("kind", gettext_lazy("Kind"), _choices(PartnerKind.choices)),
+        FilterField("joined_year", gettext_lazy("Joined in")),
+        PROVENANCE_FILTER,
+    ]
+    columns = [
+        Column(
+            gettext_lazy("Name"), lambda o: o.name, "name", lambda o: reverse("registry:partner_detail", args=[o.slug])
+        ),
+        Column(gettext_lazy("Short name"), lambda o: o.short_name, "short_name"),
+        Column(gettext_lazy("Kind"), lambda o: o.get_kind_display(), "kind"),
+        Column(gettext_lazy("Joined in"), lambda o: o.joined_year, "joined_year", kind="number"),
+        PROVENANCE_COLUMN,
+    ]
+    export_columns = [
+        ExportColumn("slug", lambda o: o.slug),
+        ExportColumn("name", lambda o: o.name),
+        ExportColumn("short_name", lambda o: o.short_name),
+        ExportColumn("kind", lambda o: o.kind),
+        ExportColumn("joined_year", lambda o: o.joined_year),
+        *_provenance_exports(),
+    ]
+
+
+class PartnerDetailView(PortalDetailView):
+    model = Partner
+    template_name = "registry/partner_detail.html"
+
+
+class CompanyListView(PortalListView):
+    model = Company
+    filterset_class = CompanyFilterSet
+    title = gettext_lazy("Companies")
+    export_name = "companies"
+    create_url = "registry:company_create"
+    filter_fields = [
+        FilterField("size_class", gettext_lazy("Size class"), _choices(CompanySize.choices)),
+        FilterField("province", gettext_lazy("Province"), model_choices(Province)),
+        FilterField("fieldlab", gettext_lazy("Fieldlab"), model_choices(Fieldlab)),
+        PROVENANCE_FILTER,
+    ]
+    columns = [
+        Column(
+            gettext_lazy("Name"), lambda o: o.name, "name", lambda o: reverse("registry:company_detail", args=[o.pk])
+        ),
+        Column(gettext_lazy("KvK number"), lambda o: o.kvk_number or "—", "kvk_number"),
+        Column(gettext_lazy("Size class"), lambda o: o.get_size_class_display(), "size_class"),
+        Column(gettext_lazy("City"), lambda o: o.city, "city"),
+        Column(gettext_lazy("Fieldlabs"), lambda o: o.fieldlab_count, "fieldlab_count", kind="number"),
+        PROVENANCE_COLUMN,
+    ]
+    export_columns = [
+        ExportColumn("id", lambda o: o.pk),
+        ExportColumn("name", lambda o: o.name),
+        ExportColumn("kvk_number", lambda o: o.kvk_number),
+        ExportColumn("size_class", lambda o: o.size_class),
+        ExportColumn("city", lambda o: o.city),
+        ExportColumn("province", lambda o: o.province.slug if o.province else ""),
+        ExportColumn("fieldlabs", lambda o: o.fieldlab_count),
+        *_provenance_exports(),
+    ]
+
+    def base_queryset(self):
+        return Company.objects.select_related("province").annotate(
+            fieldlab_count=Count("participations__fieldlab", distinct=True)
+        )
+
+
+class CompanyDetailView(PortalDetailView):
+    model = Company
+    template_name = "registry/company_detail.html"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(Company.objects.select_related("province"), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["participations"] = self.object.participations.select_related("fieldlab", "hub").order_by("-year")
+        return context
+
+
+# --- bureau editing (one set of functions for every registry model) ------------------------------------------
+
+EDITABLE = {
+    "hub": (Hub, forms.HubForm, "slug"),
+    "fieldlab": (Fieldlab, forms.FieldlabForm, "slug"),
+    "partner": (Partner, forms.PartnerForm, "slug"),
+    "company": (Company, forms.CompanyForm, "pk"),
+}
+
+
+def _lookup(kind: str, key):
+    model, _form, field = EDITABLE[kind]
+    return get_object_or_404(model, **{field: key})
+
+
+def _detail_url(kind: str, obj) -> str:
+    field = EDITABLE[kind][2]
+    return reverse(f"registry:{kind}_detail", args=[getattr(obj, field)])
+
+
+def service_form(request, *, form_class, instance, save, title, cancel_url, success_url):
+    """Show a model form; on a valid POST call the service. The form validates a copy, so the service sees the
+    unchanged record and records exactly what changed."""
+    if request.method == "POST":
+        form = form_class(request.POST, instance=copy.deepcopy(instance) if instance else None)
+        if form.is_valid():
+            try:
+                obj = save(form_values(form))
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, _("%(name)s was saved.") % {"name": obj})
+                return redirect(success_url(obj))
+    else:
+        form = form_class(instance=instance)
+    context = {"form": form, "title": title, "cancel_url": cancel_url, "object": instance}
+    return render(request, "portal/form.html", context, status=400 if form.is_bound and form.errors else 200)
+
+
+@login_required
+def record_create(request, kind):
+    bureau_required(request.user)
+    model, form_class, _field = EDITABLE[kind]
+    return service_form(
+        request,
+        form_class=form_class,
+        instance=None,
+        save=lambda data: registry_record_create(model=model, actor=request.user, data=data),
+        title=_("New %(name)s") % {"name": model._meta.verbose_name},
+        cancel_url=reverse(f"registry:{kind}_list"),
+        success_url=lambda obj: _detail_url(kind, obj),
+    )
+
+
+@login_required
+def record_update(request, kind, key):
+    bureau_required(request.user)
+    obj = _lookup(kind, key)
+    return service_form(
+        request,
+        form_class=EDITABLE[kind][1],
+        instance=obj,
+        save=lambda data: registry_record_update(instance=obj, actor=request.user, data=data),
+        title=_("Edit %(name)s") % {"name": obj},
+        cancel_url=_detail_url(kind, obj),
+        success_url=lambda o: _detail_url(kind, o),
+    )
+
+
+@login_required
+def record_delete(request, kind, key):
+    bureau_required(request.user)
+    obj = _lookup(kind, key)
+    return confirm_delete(
+        request,
+        obj=obj,
+        delete=lambda: registry_record_delete(instance=obj, actor=request.user),
+        cancel_url=_detail_url(kind, obj),
+        success_url=reverse(f"registry:{kind}_list"),
+    )

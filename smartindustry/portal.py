@@ -1,0 +1,289 @@
+"""Generic building blocks of the browser portal: list, detail, edit and delete views as declarations.
+
+A list view declares its queryset, FilterSet (the same one the API uses), columns and export columns; the generic
+code does filtering, search, sorting, pagination and "export this view". Edit views call the app's services and
+show their ValidationErrors next to the fields; PermissionDenied becomes a 403 page.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import DetailView, ListView
+
+from funding.exporters import ExportColumn, export_response
+
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a list page: what it shows, whether it links, how it sorts."""
+
+    label: str
+    value: Callable[[object], object]
+    sort: str | None = None
+    link: Callable[[object], str] | None = None
+    kind: str = "text"  # text | money | number | provenance | status
+
+
+@dataclass
+class FilterField:
+    """How a FilterSet field is shown on the web: a translated label and, for slugs, a select of names."""
+
+    name: str
+    label: str
+    choices: Callable[[], list[tuple[str, str]]] | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def model_choices(model, value_field: str = "slug", label_field: str = "name") -> Callable:
+    def load():
+        return [("", "—")] + [
+            (str(v), str(label))
+            for v, label in model.objects.order_by(label_field).values_list(value_field, label_field)
+        ]
+
+    return load
+
+
+def bureau_required(user) -> None:
+    if not (user.is_authenticated and user.is_bureau):
+        raise PermissionDenied(_("Only the programme bureau may do this."))
+
+
+class BureauRequiredMixin(LoginRequiredMixin):
+    """Refuse with 403 (not just a hidden button) when the signed-in user is not bureau staff."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        bureau_required(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PortalListView(LoginRequiredMixin, ListView):
+    template_name = "portal/list.html"
+    paginate_by = 25
+    filterset_class = None
+    filter_fields: list[FilterField] = []
+    columns: list[Column] = []
+    export_columns: list[ExportColumn] = []
+    default_ordering: tuple[str, ...] = ("name",)
+    title = ""
+    export_name = "export"
+    create_url = None  # a URL name; shown to bureau staff only
+
+    def base_queryset(self):
+        return self.model.objects.all()
+
+    def _filterset(self):
+        params = self.request.GET.copy()
+        for key in ("page", "sort", "format"):
+            params.pop(key, None)
+        filterset = self.filterset_class(params or None, queryset=self.base_queryset(), request=self.request)
+        form = filterset.form
+        shown = {f.name: f for f in self.filter_fields}
+        for name in list(form.fields):
+            if name not in shown and name != "q":
+                form.fields[name].widget = forms.HiddenInput()
+                continue
+            spec = shown.get(name)
+            if name == "q":
+                form.fields[name].label = _("Search")
+            if spec:
+                form.fields[name].label = spec.label
+                if spec.choices:
+                    required = False
+                    form.fields[name] = forms.ChoiceField(label=spec.label, choices=spec.choices(), required=required)
+        return filterset
+
+    def sort_keys(self) -> dict[str, str]:
+        return {c.sort: c.sort for c in self.columns if c.sort}
+
+    def current_sort(self) -> str:
+        sort = self.request.GET.get("sort", "")
+        if sort.lstrip("-") in self.sort_keys():
+            return sort
+        return ""
+
+    def get_queryset(self):
+        self.filterset = self._filterset()
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            return self.filterset.queryset.none()
+        qs = self.filterset.qs
+        sort = self.current_sort()
+        ordering = (sort, "pk") if sort else (*self.default_ordering, "pk")
+        return qs.order_by(*ordering)
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("format")
+        if fmt in EXPORT_FORMATS:
+            return export_response(
+                fmt, columns=self.export_columns, objects=self.get_queryset().iterator(), filename=self.export_name
+            )
+        return super().get(request, *args, **kwargs)
+
+    def _url_with(self, **changes) -> str:
+        params = self.request.GET.copy()
+        for key, value in changes.items():
+            if value is None:
+                params.pop(key, None)
+            else:
+                params[key] = value
+        return "?" + params.urlencode() if params else "?"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        sort = self.current_sort()
+        headers = []
+        for column in self.columns:
+            header = {"label": column.label, "kind": column.kind, "url": None, "direction": None}
+            if column.sort:
+                ascending = sort == column.sort
+                descending = sort == "-" + column.sort
+                header["direction"] = "ascending" if ascending else "descending" if descending else None
+                header["url"] = self._url_with(sort=("-" if ascending else "") + column.sort, page=None)
+            headers.append(header)
+        rows = [
+            [
+                {"value": column.value(obj), "kind": column.kind, "url": column.link(obj) if column.link else None}
+                for column in self.columns
+            ]
+            for obj in context["object_list"]
+        ]
+        page = context.get("page_obj")
+        context.update(
+            title=self.title,
+            filterset=self.filterset,
+            headers=headers,
+            rows=rows,
+            export_links=[(fmt.upper(), self._url_with(format=fmt, page=None)) for fmt in EXPORT_FORMATS],
+            page_links={
+                "previous": self._url_with(page=page.previous_page_number()) if page and page.has_previous() else None,
+                "next": self._url_with(page=page.next_page_number()) if page and page.has_next() else None,
+            },
+            create_url=self.create_url,
+        )
+        return context
+
+
+class PortalDetailView(LoginRequiredMixin, DetailView):
+    slug_field = "slug"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["history"] = history_entries(self.object)
+        return context
+
+
+# --- change history ------------------------------------------------------------------------------------------
+
+
+def _display(model_field, value, related: dict):
+    if value in (None, ""):
+        return "—"
+    if model_field.is_relation and model_field.many_to_one:
+        return str(related.get((model_field.name, value), value))
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    return str(value)
+
+
+def history_entries(instance: models.Model, *, limit: int = 50) -> list[dict]:
+    """Who changed what when, newest first: each entry lists the fields that changed with old and new values."""
+    model = type(instance)
+    records = list(
+        instance.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    )
+    pairs = []
+    fk_ids: dict[str, set] = {}
+    for index, record in enumerate(records[:limit]):
+        previous = records[index + 1] if index + 1 < len(records) else None
+        delta = record.diff_against(previous) if previous is not None and record.history_type == "~" else None
+        pairs.append((record, delta))
+        for change in delta.changes if delta else ():
+            model_field = model._meta.get_field(change.field)
+            if model_field.is_relation and model_field.many_to_one:
+                fk_ids.setdefault(change.field, set()).update(v for v in (change.old, change.new) if v)
+    related = {}
+    for name, ids in fk_ids.items():
+        for pk, obj in model._meta.get_field(name).related_model._default_manager.in_bulk(ids).items():
+            related[(name, pk)] = obj
+    entries = []
+    for record, delta in pairs:
+        changes = []
+        for change in delta.changes if delta else ():
+            model_field = model._meta.get_field(change.field)
+            if model_field.many_to_many:
+                old = ", ".join(str(v) for v in change.old) or "—"
+                new = ", ".join(str(v) for v in change.new) or "—"
+            else:
+                old, new = _display(model_field, change.old, related), _display(model_field, change.new, related)
+            changes.append({"field": model_field.verbose_name, "old": old, "new": new})
+        entries.append(
+            {
+                "date": record.history_date,
+                "user": record.history_user,
+                "type": record.history_type,
+                "type_label": {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}[record.history_type],
+                "reason": record.history_change_reason or "",
+                "changes": changes,
+            }
+        )
+    return entries
+
+
+# --- edit helpers --------------------------------------------------------------------------------------------
+
+
+def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError next to the fields it names (or at the top of the form)."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def form_values(form: forms.ModelForm) -> dict:
+    return {name: form.cleaned_data[name] for name in form.fields if name in form.cleaned_data}
+
+
+def confirm_delete(request, *, obj, delete: Callable[[], None], cancel_url: str, success_url: str):
+    """GET: ask for confirmation. POST: delete through the service; a refusal is shown and nothing changes."""
+    context = {"object": obj, "cancel_url": cancel_url, "verbose_name": obj._meta.verbose_name}
+    if request.method == "POST":
+        try:
+            delete()
+        except ValidationError as exc:
+            context["refusal"] = " ".join(exc.messages)
+            return render(request, "portal/confirm_delete.html", context, status=409)
+        messages.success(request, _("%(name)s was deleted.") % {"name": obj})
+        return HttpResponseRedirect(success_url)
+    return render(request, "portal/confirm_delete.html", context)
+
+
+def querystring(**params) -> str:
+    return urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+
+SOURCE_COLOURS = {
+    # Colour-blind safe palette (Okabe–Ito), one colour per source code, the same on every chart.
+    "companies": "#0072B2",
+    "national": "#D55E00",
+    "regional": "#009E73",
+    "knowledge": "#CC79A7",
+    "eu": "#E69F00",
+}
+
+MONEY = gettext_lazy("Amount (EUR)")
