@@ -1,6 +1,6 @@
 """Template filters of the portal: euro amounts in the active language's format, provenance and status badges."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 from django.utils.formats import number_format
@@ -19,6 +19,8 @@ def eur(value, decimals=2):
         amount = Decimal(value)
     except (InvalidOperation, TypeError, ValueError):
         return value
+    # Round half up first: Django's number_format cuts decimals off rather than rounding them.
+    amount = amount.quantize(Decimal(1).scaleb(-int(decimals)), rounding=ROUND_HALF_UP)
     return "€\u00a0" + number_format(amount, decimal_pos=int(decimals), use_l10n=True, force_grouping=True)
 
 
