@@ -361,6 +361,17 @@ def report_years() -> list[int]:
     return list(range(REPORT_FIRST_YEAR, min(date.today().year, YEAR_MAX) + 1))
 
 
+def status_years(count: int = 6) -> list[int]:
+    """The years the reporting status panel shows: the latest years that have hub or fieldlab records."""
+    years = list(
+        FundingRecord.objects.filter(Q(hub__isnull=False) | Q(fieldlab__hub__isnull=False))
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .distinct()[:count]
+    )
+    return sorted(years) or report_years()[-count:]
+
+
 def _require_report_access(user, hub: Hub) -> None:
     """The hub's own coordinators and the bureau; everyone else gets a 403, drafts stay the hub's business."""
     if user.is_bureau or (user.is_coordinator and user.hub_id == hub.pk):
@@ -418,15 +429,21 @@ class HubReport:
             "url": reverse("funding:report_cell", args=[self.hub.slug, self.year, fieldlab.slug, source]),
         }
 
-    def rows(self) -> list[dict]:
-        return [{"fieldlab": f, "cells": [self.cell(f, code) for code in Source.values]} for f in self.fieldlabs]
+    def rows(self, totals: dict) -> list[dict]:
+        return [
+            {"fieldlab": f, "cells": [self.cell(f, code) for code in Source.values], "total": totals["fieldlabs"][f.pk]}
+            for f in self.fieldlabs
+        ]
 
     def totals(self) -> dict:
-        """Per source and overall, for this hub's fieldlabs in the year, every status — summed by the database."""
-        qs = FundingRecord.objects.filter(fieldlab__in=[f.pk for f in self.fieldlabs], year=self.year)
-        by_source = dict(qs.order_by().values_list("source").annotate(total=Sum("amount")))
+        """Per source, per fieldlab and overall, for this hub's fieldlabs in the year, every status — summed by the
+        database."""
+        qs = FundingRecord.objects.filter(fieldlab__in=[f.pk for f in self.fieldlabs], year=self.year).order_by()
+        by_source = dict(qs.values_list("source").annotate(total=Sum("amount")))
+        by_fieldlab = dict(qs.values_list("fieldlab_id").annotate(total=Sum("amount")))
         return {
             "sources": [by_source.get(code, ZERO) for code in Source.values],
+            "fieldlabs": {f.pk: by_fieldlab.get(f.pk, ZERO) for f in self.fieldlabs},
             "total": qs.aggregate(total=Sum("amount", default=ZERO))["total"],
         }
 
@@ -486,7 +503,7 @@ def report_index(request):
     user = request.user
     if user.is_coordinator and request.GET.get("overview") is None:
         return redirect("funding:report_hub", hub=user.hub.slug)
-    years = report_years()
+    years = status_years()
     context = {"status": hub_reporting_status(years=years), "years": years}
     return render(request, "funding/report_index.html", context)
 
@@ -499,7 +516,14 @@ def report_hub(request, hub):
     try:
         year = int(request.GET.get("year", ""))
     except ValueError:
-        year = years[-2] if len(years) > 1 else years[-1]
+        # The latest year the hub has records for (the year being reported), else last year.
+        latest = (
+            FundingRecord.objects.filter(Q(fieldlab__hub=hub_obj) | Q(hub=hub_obj))
+            .order_by("-year")
+            .values_list("year", flat=True)
+            .first()
+        )
+        year = latest or date.today().year - 1
     if not YEAR_MIN <= year <= YEAR_MAX:
         year = years[-1]
     return redirect("funding:report_year", hub=hub_obj.slug, year=year)
@@ -535,7 +559,8 @@ def report_year(request, hub, year):
         else:
             messages.success(request, _("Draft saved."))
             return redirect("funding:report_year", hub=hub, year=year)
-    rows = report.rows()
+    totals = report.totals()
+    rows = report.rows(totals)
     for row in rows:
         for cell in row["cells"]:
             cell["error"] = errors.get(cell["name"])
@@ -548,7 +573,7 @@ def report_year(request, hub, year):
         "report": report,
         "rows": rows,
         "sources": Source.choices,
-        "totals": report.totals(),
+        "totals": totals,
         "pending_count": report.pending().count(),
         "returned": report.returned(),
         "status_counts": report.status_counts(),
@@ -581,7 +606,16 @@ def report_cell(request, hub, year, fieldlab, source):
     cell["error"] = error
     if error:
         cell["posted"] = request.POST.get(name, "")
-    context = {"cell": cell, "totals": report.totals(), "oob": True, "report": report}
+    totals = report.totals()
+    context = {
+        "cell": cell,
+        "totals": totals,
+        "row_total": totals["fieldlabs"][fieldlab_obj.pk],
+        "fieldlab": fieldlab_obj,
+        "pending_count": report.pending().count(),
+        "oob": True,
+        "report": report,
+    }
     return render(request, "funding/_report_cell.html", context, status=200)
 
 

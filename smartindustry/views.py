@@ -48,7 +48,7 @@ DASHBOARD_YEARS = (2015, 2019)  # the window of the Dialogic evaluation's €314
 def home(request):
     """The dashboard: headline figures of approved fieldlab funding, charts, and the reporting status panel."""
     from funding.selectors import hub_reporting_status
-    from funding.views import report_years
+    from funding.views import status_years
     from registry.selectors import companies_reached, fieldlabs_per_year
     from smartindustry.portal import SOURCE_COLOURS
 
@@ -93,7 +93,7 @@ def home(request):
             ],
         },
     }
-    years = report_years()[-5:]
+    years = status_years()
     context = {
         **overview,
         "fieldlabs_per_year": per_year,

@@ -61,9 +61,7 @@ def new_page(browser, live_server):
     contexts = []
 
     def make(locale: str = "nl-NL"):
-        context = browser.new_context(
-            base_url=live_server.url, locale=locale, viewport={"width": 1366, "height": 900}
-        )
+        context = browser.new_context(base_url=live_server.url, locale=locale, viewport={"width": 1366, "height": 900})
         context.set_default_timeout(15000)
         contexts.append(context)
         return context.new_page()
@@ -104,11 +102,19 @@ def network(transactional_db):
     noord = factories.HubFactory(name="Smart Industry Hub Noord", short_name="Noord", slug="noord")
     zuid = factories.HubFactory(name="Smart Industry Hub Zuid", short_name="Zuid", slug="zuid")
     rosf = factories.FieldlabFactory(
-        name="Region of Smart Factories", slug="rosf", hub=noord, city="Drachten", start_year=2016,
+        name="Region of Smart Factories",
+        slug="rosf",
+        hub=noord,
+        city="Drachten",
+        start_year=2016,
         theme="smart factories",
     )
     tech = factories.FieldlabFactory(
-        name="Technologies Added", slug="technologies-added", hub=noord, city="Emmen", start_year=2017,
+        name="Technologies Added",
+        slug="technologies-added",
+        hub=noord,
+        city="Emmen",
+        start_year=2017,
         theme="shared robotised factory",
     )
     campione = factories.FieldlabFactory(

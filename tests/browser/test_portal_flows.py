@@ -37,16 +37,17 @@ def test_coordinator_reports_bureau_approves_and_the_totals_move(new_page, netwo
     # The coordinator of Noord enters a regional contribution for RoSF in 2019, Dutch style, and submits.
     sign_in(page, "coord-noord")
     page.goto("/reports/noord/2019/")
-    cell = page.locator("#cell-%d-regional" % network["rosf"].pk)
+    cell_id = f"cell-{network['rosf'].pk}-regional"
+    cell = page.locator(f"#{cell_id}")
     cell.fill("12.500,50")
     cell.press("Tab")  # leaving the cell saves it as a draft (htmx)
-    page.locator("#cell-%d-regional-td .status-draft" % network["rosf"].pk).wait_for()
+    page.locator(f"#{cell_id}-td .status-draft").wait_for()
     record = FundingRecord.objects.get(fieldlab=network["rosf"], year=2019, source="regional")
     assert record.amount == Decimal("12500.50") and record.status == "draft"
     assert page.locator("#report-total").inner_text() == "€\u00a012.500,50"
     screenshot(page, "hub-reporting")
     page.locator("form[action$='/reports/noord/2019/submit/'] button").click()
-    page.locator("#cell-%d-regional-td .status-submitted" % network["rosf"].pk).wait_for()
+    page.locator(f"#{cell_id}-td .status-submitted").wait_for()
     record.refresh_from_db()
     assert record.status == "submitted"
     # Not approved yet: the dashboard still shows the old total.
