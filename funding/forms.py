@@ -1,5 +1,6 @@
 """Forms of the funding pages. They parse input only; funding.services does every write."""
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -68,6 +69,9 @@ def _normalise_number(text: str) -> str:
     if "," in text and "." in text:
         decimal = "," if text.rfind(",") > text.rfind(".") else "."
         other = "." if decimal == "," else ","
+        whole = text.rsplit(decimal, 1)[0]
+        if not re.fullmatch(r"\d{1,3}(" + re.escape(other) + r"\d{3})+", whole):
+            return "invalid"  # thousands separators in the wrong places: refuse rather than guess
         return text.replace(other, "").replace(decimal, ".")
     for sep in (",", "."):
         if sep in text:
@@ -85,6 +89,8 @@ def parse_amount(raw: str) -> Decimal | None:
     text = (raw or "").strip().replace("€", "").replace("\u00a0", "").replace(" ", "")
     if not text:
         return None
+    if not re.fullmatch(r"-?[0-9.,]+", text):
+        raise ValidationError(_("Enter an amount in euros, for example 12500 or 12.500,00."))
     try:
         amount = Decimal(_normalise_number(text))
     except InvalidOperation:

@@ -1,0 +1,74 @@
+"""Sign-in, sign-out, password change, and a navigation per role; every page but login and /healthz needs a user."""
+
+import pytest
+
+PAGES = [
+    "/",
+    "/hubs/",
+    "/hubs/noord/",
+    "/fieldlabs/",
+    "/fieldlabs/rosf/",
+    "/partners/",
+    "/companies/",
+    "/funders/",
+    "/funding/",
+    "/reports/",
+    "/evaluation/",
+    "/funding/import/",
+    "/accounts/password_change/",
+]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_every_page_sends_anonymous_visitors_to_the_login(client, network, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/?next=")
+
+
+def test_login_and_healthz_are_open(client, db):
+    assert client.get("/accounts/login/").status_code == 200
+    assert client.get("/healthz").status_code == 200
+
+
+def test_sign_in_with_the_form_fields_of_the_contract_then_sign_out(client, network):
+    response = client.post("/accounts/login/", {"username": "coord-noord", "password": "correct-horse-battery"})
+    assert response.status_code == 302 and response.url == "/"
+    assert client.get("/").context["user"].username == "coord-noord"
+    response = client.post("/accounts/logout/")
+    assert response.status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def test_wrong_password_is_refused_with_a_message(client, network):
+    response = client.post("/accounts/login/", {"username": "coord-noord", "password": "wrong"})
+    assert response.status_code == 200
+    assert "didn't match" in response.content.decode()
+
+
+def test_password_change(client, network):
+    client.force_login(network["analyst"])
+    response = client.post(
+        "/accounts/password_change/",
+        {
+            "old_password": "correct-horse-battery",
+            "new_password1": "a-new-Pass-phrase-9",
+            "new_password2": "a-new-Pass-phrase-9",
+        },
+    )
+    assert response.status_code == 302
+    network["analyst"].refresh_from_db()
+    assert network["analyst"].check_password("a-new-Pass-phrase-9")
+
+
+def test_navigation_shows_each_role_what_it_may_use(bureau_client, noord_client, analyst_client):
+    bureau = bureau_client.get("/").content.decode()
+    coordinator = noord_client.get("/").content.decode()
+    analyst = analyst_client.get("/").content.decode()
+    assert 'href="/reports/noord/"' in coordinator
+    assert 'href="/reports/"' in bureau and "Reporting" in bureau
+    assert 'href="/api/v1/docs/"' in analyst and 'href="/api/v1/docs/"' not in coordinator
+    # Only the bureau gets "New" buttons on the registry lists.
+    assert 'href="/fieldlabs/new/"' in bureau_client.get("/fieldlabs/").content.decode()
+    assert 'href="/fieldlabs/new/"' not in noord_client.get("/fieldlabs/").content.decode()
+    assert 'href="/fieldlabs/new/"' not in analyst_client.get("/fieldlabs/").content.decode()
