@@ -470,6 +470,10 @@ class HubReport:
             .annotate(n=Count("id"))
         )
 
+    @staticmethod
+    def status_summary(counts: dict) -> list[tuple[str, str, int]]:
+        return [(code, label, counts[code]) for code, label in RecordStatus.choices if counts.get(code)]
+
 
 def _save_cell(report: HubReport, fieldlab: Fieldlab, source: str, raw: str, user) -> FundingRecord | None:
     """Create, change or clear the report cell's record through the services. Raises ValidationError."""
@@ -560,6 +564,7 @@ def report_year(request, hub, year):
             messages.success(request, _("Draft saved."))
             return redirect("funding:report_year", hub=hub, year=year)
     totals = report.totals()
+    status_counts = report.status_counts()
     rows = report.rows(totals)
     for row in rows:
         for cell in row["cells"]:
@@ -576,7 +581,8 @@ def report_year(request, hub, year):
         "totals": totals,
         "pending_count": report.pending().count(),
         "returned": report.returned(),
-        "status_counts": report.status_counts(),
+        "status_counts": status_counts,
+        "status_summary": report.status_summary(status_counts),
         "may_enter": report.is_open and (request.user.is_bureau or request.user.hub_id == hub_obj.pk),
     }
     return render(request, "funding/report_year.html", context, status=status)
