@@ -45,7 +45,7 @@ lint: install-dev
 
 ## bench: benchmarks, reported as ratios against a baseline measured in the same run
 bench: install-dev
-	$(PY) manage.py bench
+	$(PY) scripts/bench.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache *.egg-info
