@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.formats import get_format
+from django.utils.formats import get_format, number_format
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import Fieldlab, Hub
@@ -39,13 +39,29 @@ class FundingRecordForm(forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["amount"].localize = True
-        self.fields["amount"].widget.is_localized = True
+        # Amounts as people type them in either language (12.500,00 or 12,500.00), not only Python's 12500.00.
+        original = self.fields["amount"]
+        self.fields["amount"] = AmountField(label=original.label, help_text=original.help_text)
         if user is not None and user.is_coordinator:
             # A coordinator reports only for their own hub; the service enforces it, the choices say it.
             self.fields["fieldlab"].queryset = Fieldlab.objects.filter(hub_id=user.hub_id)
             self.fields["hub"].queryset = Hub.objects.filter(pk=user.hub_id)
             del self.fields["bureau"]
+
+
+class AmountField(forms.CharField):
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def to_python(self, value):
+        amount = parse_amount(value)
+        if amount is None and self.required:
+            raise ValidationError(self.error_messages["required"], code="required")
+        return amount
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            return number_format(value, decimal_pos=2, use_l10n=True)
+        return value
 
 
 class FunderForm(forms.ModelForm):

@@ -1,19 +1,29 @@
 """Bureau editing forms of the registry. They only parse input; registry.services does the write."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import Company, Fieldlab, Hub, Partner
 
 PROVENANCE_FIELDS = ["provenance", "provenance_source"]
 
 
+def _website():
+    # A web address typed without a scheme is taken as https (Django 6's default, chosen now).
+    return forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
+
 class PartnerForm(forms.ModelForm):
+    website = _website()
+
     class Meta:
         model = Partner
         fields = ["name", "short_name", "slug", "kind", "joined_year", "website", "description", *PROVENANCE_FIELDS]
 
 
 class HubForm(forms.ModelForm):
+    website = _website()
+
     class Meta:
         model = Hub
         fields = [
@@ -31,6 +41,8 @@ class HubForm(forms.ModelForm):
 
 
 class FieldlabForm(forms.ModelForm):
+    website = _website()
+
     class Meta:
         model = Fieldlab
         fields = [
