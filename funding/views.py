@@ -1,13 +1,14 @@
 """Funding pages: funders, funding records, hub reporting with the bureau's review queue, and spreadsheet import."""
 
 from datetime import date
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, Sum
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -193,7 +194,7 @@ class FundingRecordListView(PortalListView):
     filterset_class = FundingRecordFilterSet
     title = gettext_lazy("Funding records")
     export_name = "funding-records"
-    create_url = "funding:funding_record_create"
+    create_url = None  # the template offers "New record" to coordinators too
     default_ordering = ("year", "source")
     template_name = "funding/funding_record_list.html"
     filter_fields = [
@@ -588,7 +589,19 @@ def report_year(request, hub, year):
     return render(request, "funding/report_year.html", context, status=status)
 
 
-@login_required
+def htmx_login_required(view):
+    """login_required that, for an htmx request, asks the page to go to the login instead of swapping it into a cell."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated and request.htmx:
+            return HttpResponse(status=204, headers={"HX-Redirect": f"{reverse('login')}?next={request.path}"})
+        return login_required(view)(request, *args, **kwargs)
+
+    return wrapper
+
+
+@htmx_login_required
 @require_POST
 def report_cell(request, hub, year, fieldlab, source):
     """htmx: save one cell in place and answer the cell (and the totals, out of band)."""

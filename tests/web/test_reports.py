@@ -190,3 +190,11 @@ def test_bureau_approves_a_whole_hub_year(noord_client, bureau_client, network):
     assert set(statuses) == {"approved"}
     # … and the dashboard total moves by 300: 450 000 → 450 300.
     assert text(bureau_client.get("/"), "total") == f"€{NBSP}450,300"
+
+
+def test_an_expired_session_sends_htmx_to_the_login_page(client, network):
+    rosf = network["rosf"]
+    response = client.post(cell_url(rosf, "regional"), {f"cell-{rosf.pk}-regional": "5"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 204
+    assert response["HX-Redirect"].startswith("/accounts/login/?next=/reports/noord/2019/cells/")
+    assert not FundingRecord.objects.filter(fieldlab=rosf, year=2019).exists()
