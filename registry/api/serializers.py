@@ -130,3 +130,6 @@ class ParticipationSerializer(ApiModelSerializer):
         model = Participation
         fields = ["id", "company", "company_name", "fieldlab", "hub", "year", "support_type", *PROVENANCE_FIELDS]
         brief_fields = ["id", "company", "fieldlab", "hub", "year"]
+        # DRF would turn the conditional unique constraints into "fieldlab and hub both required"; the service's
+        # full_clean() checks those constraints (with their conditions) instead.
+        validators = []
