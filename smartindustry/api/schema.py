@@ -58,6 +58,17 @@ class ApiAutoSchema(AutoSchema):
     def _is_tabular_view(self) -> bool:
         return any(isinstance(r, TabularRenderer) for r in self.view.get_renderers())
 
+    def _get_format_parameters(self):
+        # Replaced by FORMAT_PARAMETER on reads (with a description); writes always answer JSON.
+        return []
+
+    def _resolve_path_parameters(self, variables):
+        parameters = super()._resolve_path_parameters(variables)
+        for parameter in parameters:
+            if not parameter.get("description") and parameter["name"] == "slug":
+                parameter["description"] = str(_("The record's slug: its stable identifier in URLs."))
+        return parameters
+
     def get_override_parameters(self):
         params = list(super().get_override_parameters())
         if self.method == "GET" and self._is_tabular_view():
