@@ -58,7 +58,9 @@ class ExportListMixin:
         serializer = self.get_serializer()
         header = list(serializer.fields)
         rows = (serializer.to_representation(obj) for obj in queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE))
-        filename = f"{self.export_basename or self.basename}.{request.accepted_renderer.format}"
+        # /api/v1/funding-records/ → funding-records.csv
+        basename = self.export_basename or request.path.rstrip("/").rsplit("/", 1)[-1] or self.basename
+        filename = f"{basename}.{request.accepted_renderer.format}"
         return request.accepted_renderer.stream_response(rows, header=header, filename=filename)
 
 

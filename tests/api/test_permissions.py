@@ -14,6 +14,8 @@ matrix automatically). The expectations are the rules of DESIGN.md written out p
 Each request runs in a savepoint that is rolled back, so every role meets the same world.
 """
 
+import re
+
 import pytest
 from django.db import transaction
 from drf_spectacular.generators import SchemaGenerator
@@ -154,7 +156,8 @@ def _expected_funding(world, method, detail, action):
 
 def _expected_foreign(path: str, method: str, allowed: set[str]):
     """Endpoints of other apps (evaluation tables): the rules every endpoint shares, without knowing its data."""
-    url = path.replace("{id}", "999999").replace("{pk}", "999999").replace("{slug}", "no-such-thing")
+    url = re.sub(r"\{(id|pk)\}", "999999", path)
+    url = re.sub(r"\{\w+\}", "no-such-thing", url)
     templated = "{" in path
     if method not in allowed:
         return url, None, None  # checked loosely below: never 2xx, never 5xx
