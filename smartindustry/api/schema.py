@@ -1,5 +1,6 @@
 """OpenAPI generation: the parameters and errors every endpoint shares are described once, here."""
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
@@ -58,6 +59,23 @@ class ApiAutoSchema(AutoSchema):
     def _is_tabular_view(self) -> bool:
         return any(isinstance(r, TabularRenderer) for r in self.view.get_renderers())
 
+    def _get_serializer_field_meta(self, field, direction):
+        meta = super()._get_serializer_field_meta(field, direction)
+        if not meta.get("description"):
+            # A model-backed field without help_text: describe it by its model field's verbose name, which every
+            # model field of the project has (translatable), so no column of any app goes undescribed.
+            model = getattr(getattr(getattr(field, "parent", None), "Meta", None), "model", None)
+            source = getattr(field, "source", None)
+            if model is not None and source and source != "*" and "." not in source:
+                try:
+                    model_field = model._meta.get_field(source)
+                except Exception:  # not a model field (a property or annotation)
+                    model_field = None
+                verbose = getattr(model_field, "verbose_name", None)
+                if verbose:
+                    meta["description"] = str(capfirst(verbose))
+        return meta
+
     def _get_format_parameters(self):
         # Replaced by FORMAT_PARAMETER on reads (with a description); writes always answer JSON.
         return []
@@ -65,8 +83,10 @@ class ApiAutoSchema(AutoSchema):
     def _resolve_path_parameters(self, variables):
         parameters = super()._resolve_path_parameters(variables)
         for parameter in parameters:
-            if not parameter.get("description") and parameter["name"] == "slug":
-                parameter["description"] = str(_("The record's slug: its stable identifier in URLs."))
+            if not parameter.get("description"):
+                parameter["description"] = str(
+                    _("The record's %(name)s: its stable identifier in URLs.") % {"name": parameter["name"]}
+                )
         return parameters
 
     def get_override_parameters(self):

@@ -1,5 +1,7 @@
 """The OpenAPI document: valid, complete (every routed endpoint), and every parameter and field described."""
 
+import re
+
 import pytest
 import yaml
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -36,11 +38,10 @@ def routed_api_paths() -> set[str]:
         if not route.startswith("/api/v1/") or "schema" in route or "docs" in route:
             continue
         # Router regexes: ^funding-records/(?P<pk>[^/.]+)/submit/$ → /funding-records/{id}/submit/
-        import re
-
         path = route.replace("^", "").replace("$", "")
         path = re.sub(r"\(\?P<pk>[^)]*\)", "{id}", path)
         path = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", path)
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", path)  # path("…/<slug:code>/") → {code}
         if path.rstrip("/") == "/api/v1":  # the router's root view lists links only
             continue
         paths.add(path)
