@@ -173,3 +173,22 @@ def test_funding_totals_table_same_rows_and_totals_in_every_format(world, record
             ("knowledge", 2019),
             ("national", 2018),
         ]
+
+
+def test_csv_rows_are_read_from_the_database_while_streaming(world, records, monkeypatch):
+    """The response is returned before any row is fetched; rows are read chunk by chunk as the file is sent."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from smartindustry.api import views
+
+    monkeypatch.setattr(views, "EXPORT_CHUNK_SIZE", 2)
+    client = world.client("bureau")
+    client.get("/api/v1/provinces/")  # the token's last_used_at write happens here, not below
+    with CaptureQueriesContext(connection) as before_streaming:
+        response = client.get("/api/v1/hubs/?format=csv")
+    assert len(before_streaming) == 1  # the token lookup only: no row has been read yet
+    with CaptureQueriesContext(connection) as while_streaming:
+        lines = b"".join(response.streaming_content).decode().splitlines()
+    assert len(lines) == 3  # header + two hubs
+    assert len(while_streaming) == 2  # the rows, and the provinces prefetched for the (single) chunk
