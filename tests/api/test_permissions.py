@@ -14,6 +14,7 @@ matrix automatically). The expectations are the rules of DESIGN.md written out p
 Each request runs in a savepoint that is rolled back, so every role meets the same world.
 """
 
+import functools
 import re
 
 import pytest
@@ -26,6 +27,7 @@ METHODS = ("get", "post", "put", "patch", "delete")
 ALL_READ = {"anonymous": 401, **dict.fromkeys(ROLES[1:], 200)}
 
 
+@functools.cache
 def schema_operations() -> dict[str, set[str]]:
     schema = SchemaGenerator().get_schema(request=None, public=True)
     return {path: {m for m in ops if m in METHODS} for path, ops in schema["paths"].items()}
