@@ -70,6 +70,7 @@ WORKFLOW_RESPONSES = {200: serializers.FundingRecordSerializer}
             "360Giving). Streamed, never paginated."
         ),
         responses={200: OpenApiResponse(serializers.ThreeSixtyGivingPackageSerializer)},
+        filters=True,
     ),
 )
 class FundingRecordViewSet(ServiceModelViewSet):

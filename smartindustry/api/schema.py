@@ -96,7 +96,12 @@ class ApiAutoSchema(AutoSchema):
             if "format" not in names:
                 params.append(FORMAT_PARAMETER)
             serializer_class = getattr(self.view, "serializer_class", None)
-            if serializer_class is not None and hasattr(getattr(serializer_class, "Meta", None), "fields"):
+            uses_serializer = getattr(self.view, "action", "list") in ("list", "retrieve")
+            if (
+                uses_serializer
+                and serializer_class is not None
+                and hasattr(getattr(serializer_class, "Meta", None), "fields")
+            ):
                 params += [p for p in (FIELDS_PARAMETER, BRIEF_PARAMETER) if p.name not in names]
         return params
 

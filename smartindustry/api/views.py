@@ -33,7 +33,8 @@ class ApiViewMixin:
                 {name.replace("\x00", ""): [_("NUL characters are not allowed.")] for name in bad}
             )
         serializer_class = getattr(self, "serializer_class", None)
-        if serializer_class is not None and hasattr(serializer_class, "Meta"):
+        uses_serializer = getattr(self, "action", "list") in ("list", "retrieve")
+        if uses_serializer and serializer_class is not None and hasattr(serializer_class, "Meta"):
             requested_field_names(request, serializer_class)
 
 

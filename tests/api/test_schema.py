@@ -113,3 +113,16 @@ def test_docs_page_uses_our_static_files_not_a_cdn(client):
     html = client.get("/api/v1/docs/").content.decode()
     assert "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower() and "unpkg" not in html.lower()
+
+
+def test_360giving_documents_its_filters_and_its_package(schema):
+    operation = schema["paths"]["/api/v1/funding-records/360giving/"]["get"]
+    names = {p["name"] for p in operation["parameters"]}
+    assert {"year_min", "year_max", "hub", "source", "format"} <= names
+    assert not {"fields", "brief", "page"} & names  # the package is whole and has the standard's own fields
+    assert "360Giving" in operation["description"]
+    package = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    grant = schema["components"]["schemas"][package]["properties"]["grants"]["items"]["$ref"].rsplit("/", 1)[-1]
+    assert {"id", "amountAwarded", "currency", "recipientOrganization", "fundingOrganization"} <= set(
+        schema["components"]["schemas"][grant]["properties"]
+    )
