@@ -742,6 +742,7 @@ def _table_summary(qs, value_field: str | None = None, stamp: bool = True) -> di
 
         aggregates["updated_max"] = Max("updated_at")
     row = qs.aggregate(**aggregates)
+    row["id_sum"] = int(row["id_sum"])  # PostgreSQL sums bigint into numeric
     if row.get("updated_max") is not None:
         row["updated_max"] = row["updated_max"].isoformat()
     if "value_sum" in row:
