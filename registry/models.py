@@ -136,7 +136,7 @@ class Fieldlab(ProvenanceModel):
         blank=True,
         related_name="fieldlabs",
         verbose_name=_("hub"),
-        help_text=_("Empty for a fieldlab that works nationally."),
+        help_text=_("Empty for a fieldlab that works nationally or whose hub is not known."),
     )
     start_year = models.PositiveSmallIntegerField(_("start year"), validators=year_validators)
     end_year = models.PositiveSmallIntegerField(_("end year"), validators=year_validators, null=True, blank=True)

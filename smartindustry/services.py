@@ -11,10 +11,15 @@ def _attach_actor(instance: models.Model, actor, reason: str | None) -> None:
         instance._change_reason = reason
 
 
-def audited_save(instance: models.Model, *, actor, reason: str | None = None, validate: bool = True) -> models.Model:
-    """full_clean() (fields, model rules and database constraints) then save, with the actor in the history."""
-    if validate:
-        instance.full_clean()
+def audited_save(
+    instance: models.Model, *, actor, reason: str | None = None, validate_constraints: bool = True
+) -> models.Model:
+    """full_clean() (fields, model rules and database constraints) then save, with the actor in the history.
+
+    validate_constraints=False skips only the Python-side preview of Meta.constraints (one query each); the
+    database still enforces them on save. Bulk loaders of trusted files use it; interactive writes never do.
+    """
+    instance.full_clean(validate_constraints=validate_constraints)
     _attach_actor(instance, actor, reason)
     instance.save()
     return instance
