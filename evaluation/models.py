@@ -288,7 +288,7 @@ class Measurement(ProvenanceModel):
         return None
 
 
-class VerdictBand(TimeStampedModel):
+class VerdictBand(ProvenanceModel):
     """Turns actual/target into a verdict: the band with the highest `min_ratio` not above the ratio wins."""
 
     verdict = models.CharField(
@@ -309,6 +309,7 @@ class VerdictBand(TimeStampedModel):
         verbose_name = _("verdict band")
         verbose_name_plural = _("verdict bands")
         constraints = [
+            *ProvenanceModel.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(verdict__in=[v.value for v in BAND_VERDICTS]), name="%(app_label)s_%(class)s_verdict_valid"
             ),
@@ -403,7 +404,7 @@ class Recommendation(ProvenanceModel):
         return f"{self.number}. {self.title}"
 
 
-class FollowUpAction(TimeStampedModel):
+class FollowUpAction(ProvenanceModel):
     """What is being done about a recommendation: owner, due date, status and evidence."""
 
     recommendation = models.ForeignKey(
@@ -421,6 +422,7 @@ class FollowUpAction(TimeStampedModel):
         verbose_name = _("follow-up action")
         verbose_name_plural = _("follow-up actions")
         constraints = [
+            *ProvenanceModel.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(status__in=ActionStatus.values), name="%(app_label)s_%(class)s_status_valid"
             ),
