@@ -3,9 +3,10 @@
 import secrets
 from datetime import timedelta
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from registry.models import Hub
@@ -13,10 +14,24 @@ from smartindustry.services import audited_save
 
 from .models import ApiToken, Role, User, hash_token
 
+# The bureau edits every record in the admin; the other roles work in the portal and the API only.
+BUREAU_APPS = ("registry", "funding", "evaluation")
+BUREAU_EXTRA_PERMISSIONS = (("accounts", "view_user"), ("accounts", "view_apitoken"), ("accounts", "change_apitoken"))
+
 
 def role_groups_ensure() -> dict[str, Group]:
-    """The three role groups of the contract; idempotent."""
-    return {role: Group.objects.get_or_create(name=role)[0] for role in Role.values}
+    """The three role groups of the contract, the bureau's with its admin permissions; idempotent."""
+    groups = {role: Group.objects.get_or_create(name=role)[0] for role in Role.values}
+    extra = Q()
+    for app_label, codename in BUREAU_EXTRA_PERMISSIONS:
+        extra |= Q(content_type__app_label=app_label, codename=codename)
+    wanted = set(
+        Permission.objects.filter(Q(content_type__app_label__in=BUREAU_APPS) | extra).values_list("pk", flat=True)
+    )
+    bureau = groups[Role.BUREAU]
+    if set(bureau.permissions.values_list("pk", flat=True)) != wanted:
+        bureau.permissions.set(wanted)
+    return groups
 
 
 @transaction.atomic

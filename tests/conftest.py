@@ -39,11 +39,17 @@ def token_client(db):
     return make
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def reference_db(django_db_setup, django_db_blocker):
-    """The reference dataset, loaded once per session into the test database."""
-    from django.core.management import call_command
+    """The reference dataset, loaded once per test module inside a transaction that is rolled back afterwards.
 
-    with django_db_blocker.unblock():
+    Tests in the module still use `db` as usual (their changes roll back to a savepoint); other modules see an
+    empty database, so hand-built datasets stay exact.
+    """
+    from django.core.management import call_command
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
         call_command("load_reference_data", verbosity=0)
-    yield
+        yield
+        transaction.set_rollback(True)

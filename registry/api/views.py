@@ -23,7 +23,11 @@ class ProvinceViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class HubViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = Hub.objects.prefetch_related("provinces").annotate(fieldlab_count=Count("fieldlabs", distinct=True))
+    queryset = (
+        Hub.objects.prefetch_related("provinces")
+        .annotate(fieldlab_count=Count("fieldlabs", distinct=True))
+        .order_by("name")
+    )
     serializer_class = serializers.HubSerializer
     filterset_class = HubFilterSet
     lookup_field = "slug"

@@ -4,6 +4,7 @@ With no DATABASE_URL the portal runs on SQLite; with no REDIS_URL Celery runs ta
 eagerly in-process (the "embedded default" of DESIGN.md).
 """
 
+import warnings
 from pathlib import Path
 
 import environ
@@ -116,6 +117,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Without `collectstatic` (development, tests) WhiteNoise warns that STATIC_ROOT is missing; runserver and the
+# finders serve the files then, so the warning says nothing useful.
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -169,6 +173,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 AXES_VERBOSE = False

@@ -8,3 +8,6 @@ SECRET_KEY = env("SECRET_KEY", default="test-only-not-secret")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["*"]
 LANGUAGE_CODE = "en"
+
+# Tests run Celery tasks in-process even when REDIS_URL is set; the worker test switches this off itself.
+CELERY_TASK_ALWAYS_EAGER = True

@@ -1,0 +1,51 @@
+# Smart Industry Registry. A newcomer needs two targets: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8000
+
+.PHONY: run test lint bench worker install install-dev migrate clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Reinstall whenever pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+## run: install, migrate, load the reference data, create the demo accounts, serve on 127.0.0.1:$(PORT)
+run: migrate
+	$(PY) manage.py load_reference_data
+	$(PY) manage.py create_demo_accounts --port $(PORT)
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## worker: a Celery worker (only needed when REDIS_URL is set; without it tasks run in-process)
+worker: install
+	$(VENV)/bin/celery -A smartindustry worker --loglevel=info
+
+## test: the whole suite (SQLite and eager Celery unless DATABASE_URL / REDIS_URL are set)
+test: install-dev
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+## bench: benchmarks, reported as ratios against a baseline measured in the same run
+bench: install-dev
+	$(PY) scripts/bench.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache *.egg-info
