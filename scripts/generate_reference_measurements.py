@@ -51,9 +51,10 @@ def spread(total: int, weights: dict[str, Decimal]) -> dict[str, int]:
 
 def main() -> None:
     funding = defaultdict(Decimal)  # (activity, year, fieldlab) → amount
-    for row in csv.DictReader(open(DATA / "funding.csv", encoding="utf-8")):
-        if row["recipient_kind"] == "fieldlab":
-            funding[(row["activity_type"], int(row["year"]), row["recipient"])] += Decimal(row["amount"])
+    with open(DATA / "funding.csv", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            if row["recipient_kind"] == "fieldlab":
+                funding[(row["activity_type"], int(row["year"]), row["recipient"])] += Decimal(row["amount"])
 
     def weights(activity: str, year: int) -> dict[str, Decimal]:
         return {fl: amount for (a, y, fl), amount in funding.items() if a == activity and y == year}

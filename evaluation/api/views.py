@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from .. import selectors
 from ..checks import recommendation_checks
+from ..filtersets import EvaluationRunFilterSet
 from ..models import ActivityType, EvaluationRun, FollowUpAction, Recommendation
 from ..services import evaluation_run_start, follow_up_action_overdue
 from . import serializers
@@ -247,7 +248,7 @@ class EvaluationRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
     """Frozen evaluation runs. Everyone reads; the bureau starts one with POST (it runs in the worker)."""
 
     queryset = EvaluationRun.objects.select_related("created_by").order_by("-created_at", "-id")
-    filterset_fields = ["status"]
+    filterset_class = EvaluationRunFilterSet
     ordering_fields = ["created_at", "id"]
     search_fields = []
 
