@@ -150,3 +150,28 @@ class EvaluationRunAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(OutputTarget)
+class OutputTargetAdmin(SimpleHistoryAdmin):
+    list_display = ("goal", "year", "value", "provenance")
+    list_filter = ("year", "goal__activity_type", "provenance")
+    list_select_related = ("goal",)
+
+
+@admin.register(RecommendationCheck)
+class RecommendationCheckAdmin(admin.ModelAdmin):
+    """Check results belong to a frozen run: read-only."""
+
+    list_display = ("run", "recommendation", "status", "compliant", "total")
+    list_filter = ("status", "recommendation")
+    list_select_related = ("run", "recommendation")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
