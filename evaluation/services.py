@@ -216,10 +216,11 @@ def evaluation_run_start(*, actor: User | None, parameters: dict | None = None) 
     return run
 
 
-def _repeatable_read() -> None:
+def _repeatable_read(*, outermost: bool) -> None:
     # Fingerprint and results come from several queries; on PostgreSQL one snapshot keeps them consistent with each
-    # other even while reports are being approved. (SQLite serialises writers, so it needs nothing.)
-    if connection.vendor == "postgresql":
+    # other even while reports are being approved. (SQLite serialises writers, so it needs nothing.) Only possible
+    # as the first statement of a real transaction, not inside a caller's (e.g. a test's) savepoint.
+    if connection.vendor == "postgresql" and outermost:
         with connection.cursor() as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
 
@@ -232,9 +233,10 @@ def evaluation_run_execute(*, run_id: int) -> EvaluationRun:
             return run
         run.status, run.started_at, run.error = RunStatus.RUNNING, timezone.now(), ""
         run.save(update_fields=["status", "started_at", "error", "updated_at"])
+    outermost = not connection.in_atomic_block
     try:
         with transaction.atomic():
-            _repeatable_read()
+            _repeatable_read(outermost=outermost)
             params = run.parameters
             fingerprint, summary = evaluation_data_fingerprint(**params)
             results = evaluation_results(**params)

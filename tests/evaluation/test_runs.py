@@ -94,3 +94,46 @@ def test_bad_parameters_change_nothing(evaluation_data, bureau_user):
     with pytest.raises(ValidationError):
         evaluation_run_start(actor=bureau_user, parameters={"colour": "red"})
     assert not EvaluationRun.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_run_outside_any_transaction_takes_one_snapshot(evaluation_data, bureau_user):
+    """The production path: the service opens the outermost transaction itself (REPEATABLE READ on PostgreSQL)."""
+    from evaluation.services import evaluation_run_execute
+
+    run = EvaluationRun.objects.create(created_by=bureau_user, parameters={"year_min": 2015, "year_max": 2019})
+    evaluation_run_execute(run_id=run.pk)
+    run.refresh_from_db()
+    assert run.status == "done" and run.results["funding_total"]["amount"] == "760.00"
+    assert evaluation_run_execute(run_id=run.pk).finished_at == run.finished_at  # a done run is left as it is
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_real_worker_freezes_a_run_through_redis(evaluation_data, bureau_user):
+    from django.conf import settings
+
+    if not settings.REDIS_URL:
+        pytest.skip("REDIS_URL not set: there is no broker to send the task to")
+    from celery.contrib.testing.worker import start_worker
+
+    from smartindustry.celery import app as celery_app
+
+    celery_app.conf.task_always_eager = False
+    try:
+        with start_worker(celery_app, perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30):
+            run = evaluation_run_start(actor=bureau_user, parameters=None)  # autocommit: enqueued at once
+            from evaluation.tasks import evaluation_run_task
+
+            assert evaluation_run_task.name == "evaluation.run"
+            import time
+
+            for _ in range(600):  # the worker commits through its own connection; poll the row, not the clock
+                run.refresh_from_db()
+                if run.status in ("done", "failed"):
+                    break
+                time.sleep(0.1)
+    finally:
+        celery_app.conf.task_always_eager = True
+    assert run.status == "done", run.error
+    assert run.results["funding_total"]["amount"] == "760.00"
