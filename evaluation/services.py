@@ -99,8 +99,11 @@ def user_may_edit_measurement(user: User, measurement: Measurement) -> bool:
 def measurement_create(*, actor: User, **fields) -> Measurement:
     """Coordinators report drafts for their own hub and its fieldlabs; the bureau may set any status."""
     status = fields.pop("status", RecordStatus.DRAFT)
-    measurement = Measurement(created_by=actor)
-    apply_changes(measurement, fields, allowed=MEASUREMENT_FIELDS)
+    unknown = set(fields) - MEASUREMENT_FIELDS
+    if unknown:
+        raise ValueError(f"Fields not editable here: {', '.join(sorted(unknown))}")
+    # Built in one go: a required relation cannot be read (as apply_changes does) before it is set.
+    measurement = Measurement(created_by=actor, **fields)
     if actor.is_coordinator:
         _require(
             measurement.recipient_hub_id is not None and measurement.recipient_hub_id == actor.hub_id,

@@ -6,6 +6,7 @@ Bad parameters answer 400 with a JSON body naming the parameter; never a 500.
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -35,7 +36,10 @@ def _params(request, allowed: set[str]) -> dict:
     unknown = sorted(set(data) - allowed)
     if unknown:
         raise ValidationError(
-            {"detail": f"Unknown parameter(s): {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}."}
+            {
+                "detail": _("Unknown parameter(s): %(unknown)s; allowed: %(allowed)s.")
+                % {"unknown": ", ".join(unknown), "allowed": ", ".join(sorted(allowed))}
+            }
         )
     return data
 
@@ -93,7 +97,9 @@ class FundingCumulativeView(APIView):
 class ActivityTypesView(APIView):
     """One row per activity type: its lead level(s), funding, effectiveness and efficiency verdicts."""
 
-    @extend_schema(parameters=YEAR_PARAMS, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        operation_id="evaluation_activity_types_list", parameters=YEAR_PARAMS, responses={200: OpenApiTypes.OBJECT}
+    )
     def get(self, request):
         year_min, year_max, _data = _window(request)
         return Response(selectors.jsonable(_activity_type_rows(year_min, year_max)))
@@ -212,7 +218,9 @@ def _recommendation_rows(year_min: int, year_max: int) -> list[dict]:
 class RecommendationsView(APIView):
     """The five recommendation checks, one flat row each (the causes joined into one text column)."""
 
-    @extend_schema(parameters=YEAR_PARAMS, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        operation_id="evaluation_recommendations_list", parameters=YEAR_PARAMS, responses={200: OpenApiTypes.OBJECT}
+    )
     def get(self, request):
         year_min, year_max, _data = _window(request)
         return Response(selectors.jsonable(_recommendation_rows(year_min, year_max)))
@@ -281,8 +289,8 @@ class EvaluationRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         run = self.get_object()
         other_id = request.query_params.get("with", "")
         if not other_id.isdigit():
-            raise ValidationError({"with": "Give the id of the run to compare with: ?with=<id>."})
+            raise ValidationError({"with": _("Give the id of the run to compare with: ?with=<id>.")})
         other = EvaluationRun.objects.filter(pk=int(other_id)).first()
         if other is None:
-            raise ValidationError({"with": f"No evaluation run {other_id}."})
+            raise ValidationError({"with": _("No evaluation run %(id)s.") % {"id": other_id}})
         return Response(selectors.evaluation_run_comparison(run=run, other=other))

@@ -5,42 +5,43 @@ import json
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext_lazy as _
 
 from evaluation.selectors import evaluation_results, parse_year_window
 
 # (title, key in the results, columns): the tables, in the order a reader of the evaluation expects them.
 TABLES = [
-    ("Approved funding by source and year", "funding_by_source_year", ["source", "year", "amount", "records"]),
-    ("Fieldlab funding by source", "fieldlab_funding_by_source", ["source", "amount", "records"]),
-    ("Cumulative funding per year", "funding_cumulative", ["year", "amount", "records", "cumulative"]),
-    ("Funding by activity type", "funding_by_activity_type", ["activity_type", "amount", "records"]),
+    (_("Approved funding by source and year"), "funding_by_source_year", ["source", "year", "amount", "records"]),
+    (_("Fieldlab funding by source"), "fieldlab_funding_by_source", ["source", "amount", "records"]),
+    (_("Cumulative funding per year"), "funding_cumulative", ["year", "amount", "records", "cumulative"]),
+    (_("Funding by activity type"), "funding_by_activity_type", ["activity_type", "amount", "records"]),
     (
-        "Effectiveness per activity type",
+        _("Effectiveness per activity type"),
         "effectiveness.overall",
         ["activity_type", "goals", "measurable_goals", "ratio", "verdict"],
     ),
     (
-        "Effectiveness per activity type and year",
+        _("Effectiveness per activity type and year"),
         "effectiveness.by_year",
         ["activity_type", "year", "measurable_goals", "ratio", "verdict"],
     ),
     (
-        "Output goals: actual against target",
+        _("Output goals: actual against target"),
         "effectiveness.goals",
         ["activity_type", "goal", "indicator", "year", "target", "actual", "ratio"],
     ),
     (
-        "Cost per unit of output",
+        _("Cost per unit of output"),
         "cost_per_output",
         ["activity_type", "indicator", "cost", "output", "cost_per_unit", "norm", "verdict"],
     ),
     (
-        "The regions' view: regional euro per unit of regional output",
+        _("The regions' view: regional euro per unit of regional output"),
         "regional_cost_per_output",
         ["hub", "activity_type", "indicator", "regional_amount", "output", "cost_per_unit", "norm", "verdict"],
     ),
-    ("Efficiency per activity type", "efficiency", ["activity_type", "verdict", "regional_verdict"]),
-    ("Recommendations", "recommendations", ["number", "code", "status", "compliant", "total", "share", "title"]),
+    (_("Efficiency per activity type"), "efficiency", ["activity_type", "verdict", "regional_verdict"]),
+    (_("Recommendations"), "recommendations", ["number", "code", "status", "compliant", "total", "share", "title"]),
 ]
 
 
@@ -98,7 +99,7 @@ class Command(BaseCommand):
     def _leverage(self, results):
         lev, reach = results["leverage"], results["companies_reached"]
         self.stdout.write("")
-        self.stdout.write(self.style.MIGRATE_HEADING("Leverage and reach"))
+        self.stdout.write(self.style.MIGRATE_HEADING(_("Leverage and reach")))
         self.stdout.write(
             f"private {lev['private']}  public {lev['public']}  private euro per public euro {lev['leverage']}"
         )
