@@ -2,7 +2,11 @@
 
 Called by `manage.py load_reference_data` after the registry and funding reference data (activity types, hubs and
 fieldlabs must exist). Idempotent like the rest of the loader: a record that exists (by its natural key) is kept as
-it is, so a second load creates nothing and later edits by the bureau survive. Fills evaluation tables only.
+it is, so a second load creates nothing and later edits by the bureau survive.
+
+Besides the evaluation tables it adds illustrative registry.Company and registry.Participation rows
+(evaluation_participations.csv): the evaluation needs them to count unique companies reached across fieldlabs.
+They are bulk-inserted (validated in Python first, history rows written alongside) because there are ~1,150.
 """
 
 from datetime import date
@@ -150,4 +154,56 @@ def evaluation_reference_load(*, actor=None) -> dict[str, int]:
                 },
                 existing=existing,
             )
+        _load_participations(read_csv("evaluation_participations.csv"), fieldlabs, report, actor)
     return report.created
+
+
+def _load_participations(rows, fieldlabs, report, actor) -> None:
+    from simple_history.utils import bulk_create_with_history
+
+    from registry.models import Company, Participation
+
+    reason = "reference data"
+    companies = {c.name: c for c in Company.objects.filter(name__in={r["company"] for r in rows})}
+    new_companies = []
+    for row in rows:
+        if row["company"] not in companies:
+            company = Company(
+                name=row["company"],
+                size_class=row["size_class"],
+                provenance=row["provenance"],
+                provenance_source=row["provenance_source"],
+            )
+            company.full_clean(validate_constraints=False)  # the database still enforces every constraint
+            companies[company.name] = company
+            new_companies.append(company)
+    if new_companies:
+        bulk_create_with_history(new_companies, Company, default_user=actor, default_change_reason=reason)
+        # bulk_create does not return ids on every backend: read them back by name.
+        companies = {c.name: c for c in Company.objects.filter(name__in=set(companies))}
+        report.merge("created", {"Company": len(new_companies)})
+    existing = set(
+        Participation.objects.filter(fieldlab__isnull=False).values_list(
+            "company_id", "fieldlab_id", "year", "support_type"
+        )
+    )
+    new_participations = []
+    for row in rows:
+        company, fieldlab = companies[row["company"]], fieldlabs[row["fieldlab"]]
+        key = (company.pk, fieldlab.pk, int(row["year"]), row["support_type"])
+        if key in existing:
+            continue
+        existing.add(key)
+        participation = Participation(
+            company=company,
+            fieldlab=fieldlab,
+            year=int(row["year"]),
+            support_type=row["support_type"],
+            provenance=row["provenance"],
+            provenance_source=row["provenance_source"],
+        )
+        participation.full_clean(validate_constraints=False)
+        new_participations.append(participation)
+    if new_participations:
+        bulk_create_with_history(new_participations, Participation, default_user=actor, default_change_reason=reason)
+        report.merge("created", {"Participation": len(new_participations)})

@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Case, CharField, Count, F, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils.translation import gettext as _
 
 from funding.choices import PRIVATE_SOURCES, PUBLIC_SOURCES, FundingKind, Realisation, RecipientKind, Source
@@ -318,8 +318,18 @@ def funding_leverage(*, filters: Mapping | FundingFilters | None = None) -> dict
 # --- reach --------------------------------------------------------------------------------------------------
 
 
+# A company×fieldlab pair as one distinct value, portable across SQLite and PostgreSQL.
+_PAIR = Concat(Cast("company_id", CharField()), Value("-"), Cast("fieldlab_id", CharField()), output_field=CharField())
+_REACH_COUNTS = {
+    "unique_companies": Count("company", distinct=True),
+    "company_fieldlab_pairs": Count(_PAIR, distinct=True),
+    "fieldlabs": Count("fieldlab", distinct=True),
+    "participations": Count("id"),
+}
+
+
 def companies_reached(*, year_min: int | None = None, year_max: int | None = None, hub: str | None = None) -> dict:
-    """Unique companies that took part in fieldlabs: a company in three fieldlabs counts once. Two queries.
+    """Unique companies that took part in fieldlabs: a company in three fieldlabs counts once. One query.
 
     `company_fieldlab_pairs` is what adding up the fieldlabs' own counts would give, shown beside it.
     """
@@ -330,26 +340,21 @@ def companies_reached(*, year_min: int | None = None, year_max: int | None = Non
         qs = qs.filter(year__lte=year_max)
     if hub:
         qs = qs.filter(fieldlab__hub__slug=hub)
-    counts = qs.aggregate(
-        unique_companies=Count("company", distinct=True),
-        fieldlabs=Count("fieldlab", distinct=True),
-        participations=Count("id"),
-    )
-    counts["company_fieldlab_pairs"] = qs.values("company", "fieldlab").distinct().count()
-    return counts
+    return qs.aggregate(**_REACH_COUNTS)
 
 
-def companies_reached_by_year(*, year_min: int | None = None, year_max: int | None = None) -> list[dict]:
+def companies_reached_by_year(
+    *, year_min: int | None = None, year_max: int | None = None, hub: str | None = None
+) -> list[dict]:
+    """Per year: unique companies at fieldlabs, the fieldlabs they were at, and company×fieldlab pairs. One query."""
     qs = Participation.objects.filter(fieldlab__isnull=False)
+    if hub:
+        qs = qs.filter(fieldlab__hub__slug=hub)
     if year_min is not None:
         qs = qs.filter(year__gte=year_min)
     if year_max is not None:
         qs = qs.filter(year__lte=year_max)
-    return list(
-        qs.values("year")
-        .annotate(unique_companies=Count("company", distinct=True), fieldlabs=Count("fieldlab", distinct=True))
-        .order_by("year")
-    )
+    return list(qs.values("year").annotate(**_REACH_COUNTS).order_by("year"))
 
 
 REACH_UNITS = (IndicatorUnit.COMPANIES_REACHED, IndicatorUnit.COMPANIES_PARTICIPATING)

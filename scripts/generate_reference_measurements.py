@@ -1,4 +1,5 @@
-"""Write reference_data/evaluation_measurements.csv: the reference output figures, deterministically.
+"""Write reference_data/evaluation_measurements.csv (the reference output figures) and
+reference_data/evaluation_participations.csv (which illustrative company took part in which fieldlab), deterministically.
 
 Run once by a maintainer (`python scripts/generate_reference_measurements.py`) after funding.csv; the output is
 committed and is what `manage.py load_reference_data` reads. No randomness: yearly totals are spread over the
@@ -11,6 +12,9 @@ Calibration (facts.md):
   skills started late (first in 2017), as the evaluation notes;
 - SMITZH (hub zuid-holland) reached 2,360 companies in 2018–2019 (">2,350 companies reached");
 - BOOST (hub oost) granted 232 vouchers (the year is not published; the 2018/2019 split is illustrative).
+- the participations repeat the fieldlab reach company by company: 600 company×fieldlab pairs, of which every
+  REUSE_EVERY-th is a company already met in another fieldlab, so about 555 unique companies remain (Dialogic:
+  about 550 unique companies; a company in three fieldlabs counts once).
 The split by year, fieldlab and hub is not published: every row is illustrative except where it carries a
 published total, and even then its yearly split is illustrative, so every row is marked illustrative.
 """
@@ -23,6 +27,9 @@ from pathlib import Path
 DATA = Path(__file__).resolve().parent.parent / "reference_data"
 NOTE = "Illustrative split; total calibrated to a published figure (facts.md: {})"
 PROGRAMME_NOTE = "Illustrative: no published yearly figure"
+PARTICIPATION_NOTE = "Illustrative company; reach calibrated to about 550 unique companies in fieldlabs (Dialogic 2021)"
+REUSE_EVERY = 13  # one participation in 13 is a company already active in another fieldlab
+SIZE_CLASSES = ["small", "micro", "medium", "small", "large", "medium"]
 
 FIELDLAB_REACH = {2015: 40, 2016: 90, 2017: 140, 2018: 160, 2019: 170}  # = 600
 PEOPLE_TRAINED = {2017: 600, 2018: 2400, 2019: 3800, 2020: 3400}  # = 10,200
@@ -101,6 +108,51 @@ def main() -> None:
         writer.writeheader()
         writer.writerows(rows)
     print(f"wrote {len(rows)} measurements")
+
+    participations = participations_for(
+        [(r["year"], r["fieldlab"], r["value"]) for r in rows if r["indicator"] == "companies-reached-fieldlabs"]
+    )
+    with open(DATA / "evaluation_participations.csv", "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(participations[0]))
+        writer.writeheader()
+        writer.writerows(participations)
+    unique = len({p["company"] for p in participations})
+    print(f"wrote {len(participations)} participations of {unique} unique companies")
+
+
+def participations_for(reach: list[tuple[int, str, int]]) -> list[dict]:
+    """One participation per company newly reached by a fieldlab in a year; some companies join a second or third."""
+    companies: list[tuple[str, set[str]]] = []  # (name, fieldlabs it is in), in order of first appearance
+    out, slot, reuse_from = [], 0, 0
+    for year, fieldlab, n in sorted(reach):
+        for _ in range(n):
+            slot += 1
+            chosen = None
+            if slot % REUSE_EVERY == 0:
+                for index in range(reuse_from, len(companies)):
+                    name, labs = companies[index]
+                    if fieldlab not in labs and len(labs) < 3:
+                        chosen = companies[index]
+                        reuse_from = index + 1
+                        break
+            if chosen is None:
+                number = len(companies) + 1
+                chosen = (f"Illustratief bedrijf {number:04d}", set())
+                companies.append(chosen)
+            chosen[1].add(fieldlab)
+            size = SIZE_CLASSES[int(chosen[0][-4:]) % len(SIZE_CLASSES)]
+            out.append(
+                {
+                    "company": chosen[0],
+                    "size_class": size,
+                    "fieldlab": fieldlab,
+                    "year": year,
+                    "support_type": "experiment",
+                    "provenance": "illustrative",
+                    "provenance_source": PARTICIPATION_NOTE,
+                }
+            )
+    return out
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ urlpatterns = [
     path("funding-cumulative/", views.FundingCumulativeView.as_view(), name="evaluation-funding-cumulative"),
     path("activity-types/", views.ActivityTypesView.as_view(), name="evaluation-activity-types"),
     path("activity-types/<slug:code>/", views.ActivityTypeDetailView.as_view(), name="evaluation-activity-type"),
+    path("companies-reached/", views.CompaniesReachedView.as_view(), name="evaluation-companies-reached"),
     path("effectiveness/", views.EffectivenessView.as_view(), name="evaluation-effectiveness"),
     path("cost-per-output/", views.CostPerOutputView.as_view(), name="evaluation-cost-per-output"),
     path(

@@ -175,6 +175,20 @@ class EffectivenessView(APIView):
         )
 
 
+class CompaniesReachedView(APIView):
+    """Unique companies that took part in fieldlabs: one row per year, then one for the whole window (year empty).
+    A company in several fieldlabs counts once; `company_fieldlab_pairs` is what adding up the fieldlabs gives."""
+
+    @extend_schema(parameters=[*YEAR_PARAMS, OpenApiParameter("hub", str)], responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        year_min, year_max, data = _window(request, extra={"hub"})
+        hub = data.get("hub") or None
+        rows = selectors.companies_reached_by_year(year_min=year_min, year_max=year_max, hub=hub)
+        total = selectors.companies_reached(year_min=year_min, year_max=year_max, hub=hub)
+        rows.append({"year": None, **total})
+        return Response(rows)
+
+
 class CostPerOutputView(APIView):
     @extend_schema(parameters=YEAR_PARAMS, responses={200: OpenApiTypes.OBJECT})
     def get(self, request):

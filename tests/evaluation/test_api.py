@@ -123,6 +123,17 @@ def test_run_with_bad_years_is_400(evaluation_data, bureau_client):
     assert not EvaluationRun.objects.exists()
 
 
+def test_companies_reached_rows(evaluation_data, analyst_client):
+    rows = analyst_client.get(BASE + "companies-reached/", {"year_min": 2016, "year_max": 2018}).json()
+    assert [(r["year"], r["unique_companies"], r["company_fieldlab_pairs"]) for r in rows] == [
+        (2016, 1, 1),
+        (2017, 2, 4),
+        (2018, 1, 1),
+        (None, 3, 5),  # the whole window: c1, c2, c3 once each
+    ]
+    assert set(rows[0]) == set(rows[-1])  # the same columns in every row, for CSV
+
+
 def test_anonymous_is_refused(evaluation_data, api_client):
     assert api_client.get(BASE + "funding-totals/").status_code in (401, 403)
 
@@ -130,6 +141,7 @@ def test_anonymous_is_refused(evaluation_data, api_client):
 ENDPOINTS = [
     "funding-totals/?group_by=source,year,hub,fieldlab,province,activity_type",
     "funding-cumulative/",
+    "companies-reached/",
     "activity-types/",
     "activity-types/activate/",
     "effectiveness/",

@@ -93,11 +93,11 @@ def test_nothing_to_check_is_not_met(evaluation_data):
 def test_checks_query_count_is_fixed(evaluation_data, django_assert_num_queries):
     from tests import factories
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         recommendation_checks()
     for i in range(4):
         t = ActivityType.objects.create(code=f"extra-{i}", name=f"Extra {i}", lead_level="hub")
         OutputGoal.objects.create(code=f"eg-{i}", name="x", activity_type=t)
         factories.FundingRecordFactory(activity_type=t, source="regional")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         recommendation_checks()

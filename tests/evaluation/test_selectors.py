@@ -132,6 +132,10 @@ def test_unique_companies_count_once(evaluation_data):
     assert reach["participations"] == 6
     assert selectors.companies_reached(year_max=2016)["unique_companies"] == 1  # only c2 in 2016
     assert selectors.companies_reached(hub="hub-b")["unique_companies"] == 2  # c1 and c3 at F3
+    by_year = {
+        r["year"]: (r["unique_companies"], r["company_fieldlab_pairs"]) for r in selectors.companies_reached_by_year()
+    }
+    assert by_year == {2016: (1, 1), 2017: (2, 4), 2018: (1, 1)}  # 2017: c1 in F1, F2, F3 and c2 in F1
 
 
 def test_effectiveness_each_band_and_edge_cases(evaluation_data):
@@ -242,7 +246,8 @@ SELECTOR_CALLS = {
     "funding_totals_total": (lambda: selectors.funding_totals(), 1),
     "funding_cumulative": (lambda: selectors.funding_cumulative(filters={"year_min": 2015, "year_max": 2019}), 1),
     "funding_leverage": (lambda: selectors.funding_leverage(), 1),
-    "companies_reached": (lambda: selectors.companies_reached(), 2),
+    "companies_reached": (lambda: selectors.companies_reached(), 1),
+    "companies_reached_by_year": (lambda: selectors.companies_reached_by_year(), 1),
     "effectiveness_tables": (lambda: selectors.effectiveness_tables(), 5),
     "cost_per_output": (lambda: selectors.cost_per_output(), 5),
     "regional_cost_per_output": (lambda: selectors.regional_cost_per_output(), 6),
