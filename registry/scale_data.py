@@ -51,7 +51,11 @@ def scale_data_generate(*, fieldlabs: int, records: int, start_year: int = 2015)
         for n in range(FUNDERS_PER_SOURCE):
             funder, _created = Funder.objects.get_or_create(
                 slug=f"scale-{source}-{n:02d}",
-                defaults={"name": f"Synthetic {source} funder {n:02d}", "source": source, "provenance_source": SYNTHETIC},
+                defaults={
+                    "name": f"Synthetic {source} funder {n:02d}",
+                    "source": source,
+                    "provenance_source": SYNTHETIC,
+                },
             )
             funders.append(funder)
 

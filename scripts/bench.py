@@ -78,10 +78,18 @@ def main() -> None:
 
     cases = [
         ("totals by source,year: SQL GROUP BY", sql_totals, "Python loop over rows", python_loop_totals),
-        ("GET /api/v1/funding-records/?page_size=100", get("/api/v1/funding-records/?page_size=100"),
-         "GET /healthz", get("/healthz")),
-        ("GET /api/v1/fieldlabs/?page_size=100", get("/api/v1/fieldlabs/?page_size=100"),
-         "GET /healthz", get("/healthz")),
+        (
+            "GET /api/v1/funding-records/?page_size=100",
+            get("/api/v1/funding-records/?page_size=100"),
+            "GET /healthz",
+            get("/healthz"),
+        ),
+        (
+            "GET /api/v1/fieldlabs/?page_size=100",
+            get("/api/v1/fieldlabs/?page_size=100"),
+            "GET /healthz",
+            get("/healthz"),
+        ),
     ]
     print(f"\n{'benchmark':<48} {'baseline':<24} {'ratio':>8}")
     for name, candidate, baseline_name, baseline in cases:

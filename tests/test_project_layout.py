@@ -86,3 +86,16 @@ def test_production_settings_refuse_to_start_without_secret_and_hosts(monkeypatc
         [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
     assert run.returncode != 0 and "ALLOWED_HOSTS must be set" in run.stderr
+
+
+@pytest.mark.django_db
+def test_no_model_change_lacks_a_migration():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    try:
+        call_command("makemigrations", "--check", "--dry-run", stdout=out, stderr=out)
+    except SystemExit as exc:  # makemigrations --check exits 1 when a migration is missing
+        pytest.fail(f"makemigrations --check found changes:\n{out.getvalue()} (exit {exc.code})")
