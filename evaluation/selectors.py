@@ -673,7 +673,6 @@ __all__ = [
     "FundingFilters",
     "approved_funding",
     "companies_reached",
-    "companies_reached_by_year",
     "cost_per_output",
     "effectiveness_tables",
     "efficiency_by_activity_type",
@@ -685,10 +684,25 @@ __all__ = [
     "parse_funding_filters",
     "parse_group_by",
     "parse_year_window",
+    "recommendation_checks",
+    "evaluation_results",
+    "evaluation_data_fingerprint",
+    "evaluation_run_comparison",
+    "companies_reached_by_year",
     "regional_cost_per_output",
     "verdict_bands",
     "verdict_for",
 ]
+
+
+# --- recommendations (the checks live in checks.py; re-exported so pages and API import every read from here) ---
+
+
+def recommendation_checks(*, year_min: int = DEFAULT_YEAR_MIN, year_max: int = DEFAULT_YEAR_MAX) -> list[dict]:
+    """The five recommendations with status, share, figures and the records causing it. Fixed query count."""
+    from .checks import recommendation_checks as checks
+
+    return checks(year_min=year_min, year_max=year_max)
 
 
 # --- the whole evaluation, and a fingerprint of what it reads -----------------------------------------------

@@ -137,3 +137,20 @@ def test_real_worker_freezes_a_run_through_redis(evaluation_data, bureau_user):
         celery_app.conf.task_always_eager = True
     assert run.status == "done", run.error
     assert run.results["funding_total"]["amount"] == "760.00"
+
+
+def test_comparison_query_count_does_not_grow(evaluation_data, bureau_user, django_capture_on_commit_callbacks):
+    first = _run(bureau_user, django_capture_on_commit_callbacks)
+    second = _run(bureau_user, django_capture_on_commit_callbacks)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as before:
+        evaluation_run_comparison(run=first, other=second)
+    for record in (evaluation_data.r1, evaluation_data.r2, evaluation_data.r3):
+        funding_record_update(record=record, actor=bureau_user, data={"amount": record.amount + 1})
+    third = _run(bureau_user, django_capture_on_commit_callbacks)
+    with CaptureQueriesContext(connection) as after:
+        comparison = evaluation_run_comparison(run=second, other=third)
+    assert len(after.captured_queries) == len(before.captured_queries) == 7  # one history query per tracked model
+    assert len([h for h in comparison["changes_between_runs"] if h["model"] == "fundingrecord"]) == 3
