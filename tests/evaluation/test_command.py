@@ -34,6 +34,16 @@ def test_table_shows_verdicts(evaluation_data):
     assert "0.6364" in line
 
 
+def test_save_freezes_a_run(evaluation_data, django_capture_on_commit_callbacks):
+    from evaluation.models import EvaluationRun
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _run("--format", "json", "--save")
+    run = EvaluationRun.objects.get()
+    assert run.status == "done" and run.created_by is None
+    assert run.results["funding_total"]["amount"] == "760.00"
+
+
 def test_bad_window_is_a_clear_error(evaluation_data):
     with pytest.raises(CommandError, match="year_max"):
         _run("--year-min", "2019", "--year-max", "2015")

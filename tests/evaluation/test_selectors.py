@@ -94,9 +94,11 @@ def test_filters(evaluation_data):
         ("", {"recipient_kind": "company"}, "recipient_kind"),
         ("", {"source": "companies,lottery"}, "source"),
         ("", {"colour": "red"}, "filters"),
+        ("", {"hub": "atlantis"}, "hub"),
+        ("", {"activity_type": "juggling"}, "activity_type"),
     ],
 )
-def test_bad_input_is_refused_with_the_parameter_named(group_by, filters, bad_key):
+def test_bad_input_is_refused_with_the_parameter_named(group_by, filters, bad_key, evaluation_data):
     with pytest.raises(ValidationError) as exc:
         selectors.funding_totals(group_by=group_by, filters=filters)
     assert bad_key in exc.value.message_dict

@@ -59,12 +59,23 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
         parser.add_argument("--year-min", type=int, default=None)
         parser.add_argument("--year-max", type=int, default=None)
+        parser.add_argument(
+            "--save",
+            action="store_true",
+            help="Also freeze the evaluation as a run (parameters, fingerprint, results).",
+        )
 
     def handle(self, *args, **options):
         try:
             year_min, year_max = parse_year_window({"year_min": options["year_min"], "year_max": options["year_max"]})
         except ValidationError as exc:
             raise CommandError("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())) from exc
+        if options["save"]:
+            from evaluation.services import evaluation_run_start
+
+            run = evaluation_run_start(actor=None, parameters={"year_min": year_min, "year_max": year_max})
+            run.refresh_from_db()
+            self.stderr.write(f"run {run.pk}: {run.status} {run.fingerprint}")
         results = evaluation_results(year_min=year_min, year_max=year_max)
         fmt = options["format"]
         if fmt == "json":
