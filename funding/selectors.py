@@ -39,3 +39,24 @@ def funding_overview(*, year_min: int = 2015, year_max: int = 2019) -> dict:
         "hub_count": Hub.objects.count(),
         "fieldlab_count": Fieldlab.objects.count(),
     }
+
+
+def funding_records_visible_to(user, queryset=None):
+    """user_may_view_record's rule as one SQL filter: drafts and returned records are the hub's own business.
+
+    The bureau sees everything; a coordinator also sees the unsubmitted records of their hub (its own records and
+    its fieldlabs'); every other role sees submitted and approved records only.
+    """
+    from django.db.models import Q
+
+    from .services import COORDINATOR_EDITABLE_STATUSES
+
+    queryset = FundingRecord.objects.all() if queryset is None else queryset
+    if user is None or not user.is_authenticated:
+        return queryset.none()
+    if user.is_bureau:
+        return queryset
+    visible = ~Q(status__in=COORDINATOR_EDITABLE_STATUSES)
+    if user.is_coordinator and user.hub_id:
+        visible |= Q(hub_id=user.hub_id) | Q(fieldlab__hub_id=user.hub_id)
+    return queryset.filter(visible)

@@ -126,7 +126,8 @@ def funding_record_delete(*, record: FundingRecord, actor: User) -> None:
 def _transition(
     record: FundingRecord, *, actor: User, allowed_from: tuple, to: str, comment: str = ""
 ) -> FundingRecord:
-    record = FundingRecord.objects.select_for_update().select_related("fieldlab").get(pk=record.pk)
+    # of=self: PostgreSQL cannot lock the nullable side of the outer join to the fieldlab.
+    record = FundingRecord.objects.select_for_update(of=("self",)).select_related("fieldlab").get(pk=record.pk)
     if record.status not in allowed_from:
         raise ValidationError(
             {"status": _("A %(status)s record cannot become %(to)s.") % {"status": record.status, "to": to}}
