@@ -1,5 +1,6 @@
 """Write reference_data/evaluation_measurements.csv (the reference output figures) and
-reference_data/evaluation_participations.csv (which illustrative company took part in which fieldlab), deterministically.
+reference_data/evaluation_participations.csv (which illustrative company took part in which fieldlab),
+deterministically.
 
 Run once by a maintainer (`python scripts/generate_reference_measurements.py`) after funding.csv; the output is
 committed and is what `manage.py load_reference_data` reads. No randomness: yearly totals are spread over the
