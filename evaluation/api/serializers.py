@@ -4,16 +4,16 @@ from ..models import EvaluationRun
 
 
 class RunCreateSerializer(serializers.Serializer):
-    year_min = serializers.IntegerField(required=False)
-    year_max = serializers.IntegerField(required=False)
+    year_min = serializers.IntegerField(required=False, help_text="First year evaluated (default 2015)")
+    year_max = serializers.IntegerField(required=False, help_text="Last year evaluated (default 2019)")
 
 
 class RunListSerializer(serializers.ModelSerializer):
     """Flat: every field a scalar, so the CSV and XLSX renderers can write it unchanged."""
 
     created_by = serializers.SlugRelatedField(read_only=True, slug_field="username")
-    year_min = serializers.SerializerMethodField()
-    year_max = serializers.SerializerMethodField()
+    year_min = serializers.SerializerMethodField(help_text="First year evaluated")
+    year_max = serializers.SerializerMethodField(help_text="Last year evaluated")
 
     class Meta:
         model = EvaluationRun

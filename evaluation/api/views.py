@@ -35,12 +35,8 @@ def _params(request, allowed: set[str]) -> dict:
     data = {k: request.query_params.get(k) for k in request.query_params if k not in PASSIVE_PARAMS}
     unknown = sorted(set(data) - allowed)
     if unknown:
-        raise ValidationError(
-            {
-                "detail": _("Unknown parameter(s): %(unknown)s; allowed: %(allowed)s.")
-                % {"unknown": ", ".join(unknown), "allowed": ", ".join(sorted(allowed))}
-            }
-        )
+        message = _("Unknown parameter; allowed: %(allowed)s.") % {"allowed": ", ".join(sorted(allowed))}
+        raise ValidationError({name: [message] for name in unknown})
     return data
 
 
@@ -65,14 +61,16 @@ class FundingTotalsView(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("group_by", str, description="Comma-separated: " + ", ".join(selectors.GROUP_KEYS)),
-            OpenApiParameter("year_min", int),
-            OpenApiParameter("year_max", int),
-            OpenApiParameter("recipient_kind", str, enum=["fieldlab", "hub", "bureau"]),
+            OpenApiParameter("year_min", int, description="First year counted (inclusive)"),
+            OpenApiParameter("year_max", int, description="Last year counted (inclusive)"),
+            OpenApiParameter(
+                "recipient_kind", str, enum=["fieldlab", "hub", "bureau"], description="Only records to this kind"
+            ),
             OpenApiParameter("hub", str, description="Hub slug: the hub's records and its fieldlabs'"),
             OpenApiParameter("source", str, description="Source code(s), comma-separated"),
-            OpenApiParameter("activity_type", str),
-            OpenApiParameter("kind", str, enum=["cash", "in_kind"]),
-            OpenApiParameter("realisation", str, enum=["planned", "realised"]),
+            OpenApiParameter("activity_type", str, description="Activity type code"),
+            OpenApiParameter("kind", str, enum=["cash", "in_kind"], description="Cash or in kind"),
+            OpenApiParameter("realisation", str, enum=["planned", "realised"], description="Planned or realised"),
         ],
         responses={200: OpenApiTypes.OBJECT},
     )
@@ -87,6 +85,8 @@ class FundingTotalsView(APIView):
 
 
 class FundingCumulativeView(APIView):
+    """Approved funding per year with its running total; years without funding appear with zero."""
+
     @extend_schema(parameters=YEAR_PARAMS, responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         year_min, year_max, _data = _window(request)
@@ -151,6 +151,8 @@ def _activity_type_rows(year_min: int, year_max: int, code: str | None = None) -
 
 
 class ActivityTypeDetailView(APIView):
+    """One activity type: its row of activity-types/, effectiveness per year and per goal, and cost per output."""
+
     @extend_schema(parameters=YEAR_PARAMS, responses={200: OpenApiTypes.OBJECT})
     def get(self, request, code):
         year_min, year_max, _data = _window(request)
@@ -179,7 +181,10 @@ class CompaniesReachedView(APIView):
     """Unique companies that took part in fieldlabs: one row per year, then one for the whole window (year empty).
     A company in several fieldlabs counts once; `company_fieldlab_pairs` is what adding up the fieldlabs gives."""
 
-    @extend_schema(parameters=[*YEAR_PARAMS, OpenApiParameter("hub", str)], responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        parameters=[*YEAR_PARAMS, OpenApiParameter("hub", str, description="Hub slug: only its fieldlabs")],
+        responses={200: OpenApiTypes.OBJECT},
+    )
     def get(self, request):
         year_min, year_max, data = _window(request, extra={"hub"})
         hub = data.get("hub") or None
@@ -190,6 +195,8 @@ class CompaniesReachedView(APIView):
 
 
 class CostPerOutputView(APIView):
+    """Per activity type and indicator: approved funding over approved output, against the norm (efficiency)."""
+
     @extend_schema(parameters=YEAR_PARAMS, responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         year_min, year_max, _data = _window(request)
@@ -197,6 +204,8 @@ class CostPerOutputView(APIView):
 
 
 class RegionalCostPerOutputView(APIView):
+    """The regions' view: per hub, regional euro over the output in that region, against the regional norm."""
+
     @extend_schema(parameters=YEAR_PARAMS, responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         year_min, year_max, _data = _window(request)

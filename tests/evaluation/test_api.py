@@ -47,13 +47,13 @@ def test_funding_totals_fieldlab_filter(evaluation_data, analyst_client):
         ({"year_min": "abc"}, "year_min"),
         ({"recipient_kind": "alien"}, "recipient_kind"),
         ({"source": "lottery"}, "source"),
-        ({"colour": "red"}, "detail"),
+        ({"colour": "red"}, "colour"),
     ],
 )
 def test_funding_totals_bad_input_is_400_json(evaluation_data, analyst_client, params, key):
     response = analyst_client.get(BASE + "funding-totals/", params)
     assert response.status_code == 400
-    assert key in response.json()
+    assert key in response.json()["errors"]  # the project's one error shape names the parameter
 
 
 def test_activity_types_rows(evaluation_data, analyst_client):
@@ -119,8 +119,18 @@ def test_runs_bureau_starts_analyst_reads(
 
 def test_run_with_bad_years_is_400(evaluation_data, bureau_client):
     response = bureau_client.post(BASE + "runs/", {"year_min": 2019, "year_max": 2011}, format="json")
-    assert response.status_code == 400 and "year_max" in response.json()
+    assert response.status_code == 400 and "year_max" in response.json()["errors"]
     assert not EvaluationRun.objects.exists()
+
+
+def test_tables_answer_csv_and_xlsx(evaluation_data, analyst_client):
+    response = analyst_client.get(BASE + "funding-totals/", {"group_by": "source", "format": "csv"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    lines = b"".join(response.streaming_content if response.streaming else [response.content]).decode().splitlines()
+    assert lines[0] == "source,amount,records"
+    assert "regional,150.00,3" in lines  # 50 + 40 + 60
+    response = analyst_client.get(BASE + "recommendations/", {"format": "xlsx"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
 def test_companies_reached_rows(evaluation_data, analyst_client):
