@@ -125,8 +125,17 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# --- Celery -----------------------------------------------------------------
+# --- Redis: broker and shared cache -----------------------------------------
 REDIS_URL = env("REDIS_URL")
+# Throttle counters live in the cache: with Redis every gunicorn worker shares one budget per token.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "sir"}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 # No broker configured: run tasks in-process so the portal works with nothing installed.
