@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -35,6 +35,7 @@ app_name = "api"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("evaluation/", include("evaluation.api.urls")),
     *router.urls,
     # Last: anything else under /api/v1/ is a JSON 404, not Django's HTML page.
     re_path(r"^.*$", api_not_found, name="not_found"),
