@@ -1,40 +1,209 @@
-"""Reference data of the evaluation module (activity types, intervention logic, measurements).
+"""Reference data of the evaluation module: reference_data/evaluation.yaml and evaluation_measurements.csv.
 
-Called by `manage.py load_reference_data` after the registry and funding reference data; must be idempotent.
+Called by `manage.py load_reference_data` after the registry and funding reference data (activity types, hubs and
+fieldlabs must exist). Idempotent like the rest of the loader: a record that exists (by its natural key) is kept as
+it is, so a second load creates nothing and later edits by the bureau survive.
+
+Besides the evaluation tables it adds illustrative registry.Company and registry.Participation rows
+(evaluation_participations.csv): the evaluation needs them to count unique companies reached across fieldlabs.
+They are bulk-inserted (validated in Python first, history rows written alongside) because there are ~1,150.
 """
 
-ACTIVITY_TYPES = [
-    # code, name, lead level, order
-    ("fieldlab-experimentation", "Fieldlab experimentation and demonstration", "fieldlab", 1),
-    ("regional-activation", "Regional activation by the hubs", "hub", 2),
-    ("skills-development", "Skills development", "fieldlab", 3),
-    ("awareness-agenda-setting", "Awareness and agenda-setting", "bureau", 4),
-    ("ict-preconditions", "ICT preconditions (data sharing, cybersecurity, standards)", "bureau", 5),
-    ("programme-coordination", "Programme coordination", "bureau", 6),
-]
+from datetime import date
+from decimal import Decimal
 
 
 def evaluation_reference_load(*, actor=None) -> dict[str, int]:
     """Load the evaluation reference data; return counts of rows created per model."""
+    from django.db import transaction
+
+    from registry.models import Fieldlab, Hub
+    from registry.reference_data import LoadReport, ensure, read_csv, read_yaml
     from smartindustry.services import audited_save
 
-    from .models import ActivityType
+    from .models import (
+        ActivityType,
+        Bottleneck,
+        EfficiencyNorm,
+        FollowUpAction,
+        Indicator,
+        Measurement,
+        OutputGoal,
+        OutputTarget,
+        Recommendation,
+        VerdictBand,
+    )
 
-    created = 0
-    for code, name, lead_level, order in ACTIVITY_TYPES:
-        if ActivityType.objects.filter(code=code).exists():
-            continue
-        audited_save(
-            ActivityType(
-                code=code,
-                name=name,
-                lead_level=lead_level,
-                sort_order=order,
-                provenance="illustrative",
-                provenance_source="Activity types named after the Dialogic evaluation (2021); grouping illustrative.",
-            ),
-            actor=actor,
-            reason="reference data",
+    data = read_yaml("evaluation.yaml")
+    report = LoadReport()
+    illustrative = {"provenance": "illustrative", "provenance_source": data["illustrative_note"]}
+
+    def put(model, key, values, **kwargs):
+        return ensure(model, key, values, report=report, actor=actor, **kwargs)
+
+    with transaction.atomic():
+        activity_types = {a.code: a for a in ActivityType.objects.all()}
+        # The evaluation attributes of activity types are applied on the first load only (no recommendation yet):
+        # afterwards they are the bureau's to change, and a reload must not undo that.
+        if not Recommendation.objects.exists():
+            for code, attributes in data["activity_types"].items():
+                activity_type = activity_types.get(code)
+                if activity_type is None:
+                    continue
+                changed = [k for k, v in attributes.items() if getattr(activity_type, k) != v]
+                if changed:
+                    for name in changed:
+                        setattr(activity_type, name, attributes[name])
+                    audited_save(activity_type, actor=actor, reason="reference data (evaluation attributes)")
+                    report.count("updated", ActivityType)
+
+        for band in data["verdict_bands"]:
+            put(
+                VerdictBand,
+                {"verdict": band["verdict"]},
+                {"min_ratio": Decimal(band["min_ratio"]), "description": band["description"], **illustrative},
+            )
+        bottlenecks = {
+            row["code"]: put(
+                Bottleneck, {"code": row["code"]}, {"name": row["name"], "sort_order": row["order"], **illustrative}
+            )
+            for row in data["bottlenecks"]
+        }
+        indicators = {
+            row["code"]: put(
+                Indicator, {"code": row["code"]}, {"name": row["name"], "unit": row["unit"], **illustrative}
+            )
+            for row in data["indicators"]
+        }
+        for row in data["output_goals"]:
+            created_before = report.created.get("OutputGoal", 0)
+            goal = put(
+                OutputGoal,
+                {"code": row["code"]},
+                {
+                    "name": row["name"],
+                    "activity_type": activity_types[row["activity_type"]],
+                    "indicator": indicators[row["indicator"]] if row["indicator"] else None,
+                    **illustrative,
+                },
+            )
+            if report.created.get("OutputGoal", 0) > created_before:
+                goal.bottlenecks.set([bottlenecks[code] for code in row["bottlenecks"]])
+            for year, value in row["targets"].items():
+                put(OutputTarget, {"goal": goal, "year": int(year)}, {"value": Decimal(value), **illustrative})
+        for row in data["efficiency_norms"]:
+            put(
+                EfficiencyNorm,
+                {"activity_type": activity_types[row["activity_type"]], "indicator": indicators[row["indicator"]]},
+                {
+                    "max_cost_per_unit": Decimal(row["max"]),
+                    "max_regional_cost_per_unit": Decimal(row["regional_max"]) if row.get("regional_max") else None,
+                    **illustrative,
+                },
+            )
+        recommendations = {
+            row["code"]: put(
+                Recommendation,
+                {"code": row["code"]},
+                {
+                    "number": row["number"],
+                    "title": row["title"],
+                    "text": row["text"],
+                    "provenance": "published",
+                    "provenance_source": data["recommendations_source"],
+                },
+            )
+            for row in data["recommendations"]
+        }
+        for row in data["follow_up_actions"]:
+            due = row.get("due_date")
+            put(
+                FollowUpAction,
+                {"recommendation": recommendations[row["recommendation"]], "title": row["title"]},
+                {
+                    "owner": row["owner"],
+                    "due_date": due if isinstance(due, date) or due is None else date.fromisoformat(due),
+                    "status": row["status"],
+                    "provenance": "illustrative",
+                    "provenance_source": "Illustrative follow-up action, not taken from a published source",
+                },
+            )
+
+        fieldlabs = {f.slug: f for f in Fieldlab.objects.all()}
+        hubs = {h.slug: h for h in Hub.objects.all()}
+        existing = {
+            (m.activity_type_id, m.indicator_id, m.year, m.fieldlab_id, m.hub_id): m for m in Measurement.objects.all()
+        }
+        for row in read_csv("evaluation_measurements.csv"):
+            key = {
+                "activity_type_id": activity_types[row["activity_type"]].pk,
+                "indicator_id": indicators[row["indicator"]].pk,
+                "year": int(row["year"]),
+                "fieldlab_id": fieldlabs[row["fieldlab"]].pk if row["fieldlab"] else None,
+                "hub_id": hubs[row["hub"]].pk if row["hub"] else None,
+            }
+            put(
+                Measurement,
+                key,
+                {
+                    "value": Decimal(row["value"]),
+                    # Reference figures are the evaluation's accepted figures: they load as approved.
+                    "status": "approved",
+                    "provenance": row["provenance"],
+                    "provenance_source": row["provenance_source"],
+                },
+                existing=existing,
+            )
+        _load_participations(read_csv("evaluation_participations.csv"), fieldlabs, report, actor)
+    return report.created
+
+
+def _load_participations(rows, fieldlabs, report, actor) -> None:
+    from simple_history.utils import bulk_create_with_history
+
+    from registry.models import Company, Participation
+
+    reason = "reference data"
+    companies = {c.name: c for c in Company.objects.filter(name__in={r["company"] for r in rows})}
+    new_companies = []
+    for row in rows:
+        if row["company"] not in companies:
+            company = Company(
+                name=row["company"],
+                size_class=row["size_class"],
+                provenance=row["provenance"],
+                provenance_source=row["provenance_source"],
+            )
+            company.full_clean(validate_constraints=False)  # the database still enforces every constraint
+            companies[company.name] = company
+            new_companies.append(company)
+    if new_companies:
+        bulk_create_with_history(new_companies, Company, default_user=actor, default_change_reason=reason)
+        # bulk_create does not return ids on every backend: read them back by name.
+        companies = {c.name: c for c in Company.objects.filter(name__in=set(companies))}
+        report.merge("created", {"Company": len(new_companies)})
+    existing = set(
+        Participation.objects.filter(fieldlab__isnull=False).values_list(
+            "company_id", "fieldlab_id", "year", "support_type"
         )
-        created += 1
-    return {"ActivityType": created}
+    )
+    new_participations = []
+    for row in rows:
+        company, fieldlab = companies[row["company"]], fieldlabs[row["fieldlab"]]
+        key = (company.pk, fieldlab.pk, int(row["year"]), row["support_type"])
+        if key in existing:
+            continue
+        existing.add(key)
+        participation = Participation(
+            company=company,
+            fieldlab=fieldlab,
+            year=int(row["year"]),
+            support_type=row["support_type"],
+            provenance=row["provenance"],
+            provenance_source=row["provenance_source"],
+        )
+        participation.full_clean(validate_constraints=False)
+        new_participations.append(participation)
+    if new_participations:
+        bulk_create_with_history(new_participations, Participation, default_user=actor, default_change_reason=reason)
+        report.merge("created", {"Participation": len(new_participations)})

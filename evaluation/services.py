@@ -1,0 +1,268 @@
+"""Every write of the evaluation module: keyword-only, atomic, validated and audited.
+
+- intervention logic and norms: the bureau edits them (generic create/update, as for the registry);
+- measurements: the same draft → submitted → approved/returned workflow and rules as funding records;
+- follow-up actions on the recommendations;
+- evaluation runs: start (records the request, enqueues the task after commit) and execute (freezes the results).
+"""
+
+from __future__ import annotations
+
+import traceback
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from funding.choices import RecordStatus
+from registry.services import registry_record_create, registry_record_update
+from smartindustry.services import apply_changes, audited_save
+
+from .choices import ActionStatus, RunStatus
+from .models import (
+    ActivityType,
+    Bottleneck,
+    EfficiencyNorm,
+    EvaluationRun,
+    FollowUpAction,
+    Indicator,
+    Measurement,
+    OutputGoal,
+    OutputTarget,
+    Recommendation,
+    RecommendationCheck,
+    VerdictBand,
+)
+from .selectors import evaluation_data_fingerprint, evaluation_results, parse_year_window
+
+# Intervention logic and norms are bureau data; the registry's generic services enforce that and audit.
+LOGIC_MODELS = (
+    ActivityType,
+    Bottleneck,
+    Indicator,
+    OutputGoal,
+    OutputTarget,
+    VerdictBand,
+    EfficiencyNorm,
+    Recommendation,
+)
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise PermissionDenied(message)
+
+
+def intervention_logic_create(*, model: type[models.Model], actor: User, data: dict) -> models.Model:
+    if model not in LOGIC_MODELS:
+        raise ValueError(f"{model.__name__} is not part of the intervention logic")
+    return registry_record_create(model=model, actor=actor, data=data)
+
+
+def intervention_logic_update(*, instance: models.Model, actor: User, data: dict) -> models.Model:
+    if type(instance) not in LOGIC_MODELS:
+        raise ValueError(f"{type(instance).__name__} is not part of the intervention logic")
+    return registry_record_update(instance=instance, actor=actor, data=data)
+
+
+# --- measurements (same workflow as funding records) --------------------------------------------------------
+
+MEASUREMENT_FIELDS = frozenset(
+    {
+        "activity_type",
+        "indicator",
+        "year",
+        "fieldlab",
+        "hub",
+        "value",
+        "provenance",
+        "provenance_source",
+        "evidence_note",
+    }
+)
+COORDINATOR_EDITABLE = (RecordStatus.DRAFT, RecordStatus.RETURNED)
+
+
+def user_may_edit_measurement(user: User, measurement: Measurement) -> bool:
+    if user.is_bureau:
+        return True
+    return (
+        user.is_coordinator
+        and measurement.recipient_hub_id == user.hub_id
+        and measurement.status in COORDINATOR_EDITABLE
+    )
+
+
+@transaction.atomic
+def measurement_create(*, actor: User, **fields) -> Measurement:
+    """Coordinators report drafts for their own hub and its fieldlabs; the bureau may set any status."""
+    status = fields.pop("status", RecordStatus.DRAFT)
+    unknown = set(fields) - MEASUREMENT_FIELDS
+    if unknown:
+        raise ValueError(f"Fields not editable here: {', '.join(sorted(unknown))}")
+    # Built in one go: a required relation cannot be read (as apply_changes does) before it is set.
+    measurement = Measurement(created_by=actor, **fields)
+    if actor.is_coordinator:
+        _require(
+            measurement.recipient_hub_id is not None and measurement.recipient_hub_id == actor.hub_id,
+            _("Coordinators may only report for their own hub."),
+        )
+        status = RecordStatus.DRAFT
+    else:
+        _require(actor.is_bureau, _("Only the bureau and hub coordinators may report measurements."))
+    measurement.status = status
+    return audited_save(measurement, actor=actor, reason="created")
+
+
+@transaction.atomic
+def measurement_update(*, measurement: Measurement, actor: User, data: dict) -> Measurement:
+    measurement = Measurement.objects.select_for_update().get(pk=measurement.pk)
+    _require(user_may_edit_measurement(actor, measurement), _("You may not change this measurement."))
+    changed = apply_changes(measurement, data, allowed=MEASUREMENT_FIELDS)
+    if not changed:
+        return measurement
+    if actor.is_coordinator:
+        _require(measurement.recipient_hub_id == actor.hub_id, _("Coordinators may only report for their own hub."))
+    return audited_save(measurement, actor=actor, reason="changed: " + ", ".join(changed))
+
+
+def _measurement_transition(measurement: Measurement, *, actor: User, allowed_from, to: str, comment: str = ""):
+    measurement = Measurement.objects.select_for_update().get(pk=measurement.pk)
+    if measurement.status not in allowed_from:
+        raise ValidationError(
+            {"status": _("A %(status)s measurement cannot become %(to)s.") % {"status": measurement.status, "to": to}}
+        )
+    measurement.status = to
+    if to in (RecordStatus.APPROVED, RecordStatus.RETURNED):
+        measurement.review_comment = comment
+    return audited_save(measurement, actor=actor, reason=to)
+
+
+@transaction.atomic
+def measurement_submit(*, measurement: Measurement, actor: User) -> Measurement:
+    _require(user_may_edit_measurement(actor, measurement), _("You may not submit this measurement."))
+    return _measurement_transition(
+        measurement, actor=actor, allowed_from=COORDINATOR_EDITABLE, to=RecordStatus.SUBMITTED
+    )
+
+
+@transaction.atomic
+def measurement_approve(*, measurement: Measurement, actor: User, comment: str = "") -> Measurement:
+    _require(actor.is_bureau, _("Only the bureau approves reports."))
+    return _measurement_transition(
+        measurement, actor=actor, allowed_from=(RecordStatus.SUBMITTED,), to=RecordStatus.APPROVED, comment=comment
+    )
+
+
+@transaction.atomic
+def measurement_return(*, measurement: Measurement, actor: User, comment: str) -> Measurement:
+    _require(actor.is_bureau, _("Only the bureau returns reports."))
+    if not comment.strip():
+        raise ValidationError({"review_comment": _("Say what needs fixing when returning a report.")})
+    return _measurement_transition(
+        measurement, actor=actor, allowed_from=(RecordStatus.SUBMITTED,), to=RecordStatus.RETURNED, comment=comment
+    )
+
+
+# --- follow-up actions --------------------------------------------------------------------------------------
+
+ACTION_FIELDS = frozenset({"title", "owner", "due_date", "status", "evidence"})
+
+
+@transaction.atomic
+def follow_up_action_create(*, recommendation: Recommendation, actor: User, **fields) -> FollowUpAction:
+    _require(actor.is_bureau, _("Only the bureau tracks follow-up actions."))
+    action = FollowUpAction(recommendation=recommendation)
+    apply_changes(action, fields, allowed=ACTION_FIELDS)
+    return audited_save(action, actor=actor, reason="created")
+
+
+@transaction.atomic
+def follow_up_action_update(*, action: FollowUpAction, actor: User, data: dict) -> FollowUpAction:
+    _require(actor.is_bureau, _("Only the bureau tracks follow-up actions."))
+    action = FollowUpAction.objects.select_for_update().get(pk=action.pk)
+    changed = apply_changes(action, data, allowed=ACTION_FIELDS)
+    if not changed:
+        return action
+    return audited_save(action, actor=actor, reason="changed: " + ", ".join(changed))
+
+
+def follow_up_action_overdue(action: FollowUpAction, *, today=None) -> bool:
+    today = today or timezone.localdate()
+    return bool(
+        action.due_date and action.due_date < today and action.status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+    )
+
+
+# --- evaluation runs ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def evaluation_run_start(*, actor: User | None, parameters: dict | None = None) -> EvaluationRun:
+    """Record a run request and enqueue it once the request is committed (eager without a broker)."""
+    if actor is not None:
+        _require(actor.is_bureau, _("Only the programme bureau starts evaluation runs."))
+    year_min, year_max = parse_year_window(parameters)
+    unknown = set(parameters or {}) - {"year_min", "year_max"}
+    if unknown:
+        raise ValidationError({"parameters": _("Unknown parameter(s): %(p)s.") % {"p": ", ".join(sorted(unknown))}})
+    run = EvaluationRun.objects.create(
+        parameters={"year_min": year_min, "year_max": year_max},
+        created_by=actor if actor is not None and actor.pk else None,
+    )
+    from .tasks import evaluation_run_task
+
+    # robust: a failing eager run is logged and marked failed on the run; it must not break the request that asked.
+    transaction.on_commit(lambda: evaluation_run_task.delay(run.pk), robust=True)
+    return run
+
+
+def _repeatable_read(*, outermost: bool) -> None:
+    # Fingerprint and results come from several queries; on PostgreSQL one snapshot keeps them consistent with each
+    # other even while reports are being approved. (SQLite serialises writers, so it needs nothing.) Only possible
+    # as the first statement of a real transaction, not inside a caller's (e.g. a test's) savepoint.
+    if connection.vendor == "postgresql" and outermost:
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+
+
+def evaluation_run_execute(*, run_id: int) -> EvaluationRun:
+    """Compute and freeze a run. Idempotent: a run that is already done is returned unchanged."""
+    with transaction.atomic():
+        run = EvaluationRun.objects.select_for_update().get(pk=run_id)
+        if run.status == RunStatus.DONE:
+            return run
+        run.status, run.started_at, run.error = RunStatus.RUNNING, timezone.now(), ""
+        run.save(update_fields=["status", "started_at", "error", "updated_at"])
+    outermost = not connection.in_atomic_block
+    try:
+        with transaction.atomic():
+            _repeatable_read(outermost=outermost)
+            params = run.parameters
+            fingerprint, summary = evaluation_data_fingerprint(**params)
+            results = evaluation_results(**params)
+            run.fingerprint, run.data_summary, run.results = fingerprint, summary, results
+            run.status, run.finished_at = RunStatus.DONE, timezone.now()
+            run.full_clean()
+            run.save()
+            recommendations = {r.code: r for r in Recommendation.objects.all()}
+            RecommendationCheck.objects.bulk_create(
+                RecommendationCheck(
+                    run=run,
+                    recommendation=recommendations[check["code"]],
+                    status=check["status"],
+                    compliant=check["compliant"],
+                    total=check["total"],
+                    figures=check["figures"],
+                    records=check["records"],
+                )
+                for check in results["recommendations"]
+            )
+    except Exception:
+        EvaluationRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.FAILED, error=traceback.format_exc(limit=5), finished_at=timezone.now()
+        )
+        raise
+    return run
