@@ -29,7 +29,8 @@ def _plain(value):
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return f"{value:.2f}"
+        # Money keeps two decimals; a ratio keeps the places it was quantised to (0.3000 stays 0.3000).
+        return f"{value:.2f}" if value.as_tuple().exponent > -2 else str(value)
     return value
 
 

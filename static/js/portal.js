@@ -12,7 +12,7 @@
     var source = document.getElementById(canvas.dataset.chart);
     if (!source) return;
     var spec = JSON.parse(source.textContent);
-    var format = spec.money ? euro.format : count.format;
+    var format = spec.money ? euro.format : spec.percent ? function (v) { return count.format(v) + "%"; } : count.format;
     var options = {
       responsive: true,
       maintainAspectRatio: false,
