@@ -31,7 +31,7 @@ def test_coordinator_reports_bureau_approves_and_the_totals_move(new_page, netwo
     assert page.locator("#total").inner_text() == dutch_euro(network["approved_total"])
     page.goto("/evaluation/")
     evaluation_before = page.locator("#evaluation-funding").inner_text()
-    screenshot(page, "evaluation")
+    screenshot(page, "flow-evaluation-before")
     sign_out(page)
 
     # The coordinator of Noord enters a regional contribution for RoSF in 2019, Dutch style, and submits.
@@ -45,7 +45,7 @@ def test_coordinator_reports_bureau_approves_and_the_totals_move(new_page, netwo
     record = FundingRecord.objects.get(fieldlab=network["rosf"], year=2019, source="regional")
     assert record.amount == Decimal("12500.50") and record.status == "draft"
     assert page.locator("#report-total").inner_text() == "€\u00a012.500,50"
-    screenshot(page, "hub-reporting")
+    screenshot(page, "flow-hub-reporting-draft")
     page.locator("form[action$='/reports/noord/2019/submit/'] button").click()
     page.locator(f"#{cell_id}-td .status-submitted").wait_for()
     record.refresh_from_db()
@@ -68,7 +68,7 @@ def test_coordinator_reports_bureau_approves_and_the_totals_move(new_page, netwo
     # The dashboard total has grown by exactly the contribution: 450 000 + 12 500,50 → € 462.501 (rounded to euros).
     page.goto("/")
     assert page.locator("#total").inner_text() == dutch_euro(Decimal("462501"))
-    screenshot(page, "dashboard")
+    screenshot(page, "flow-dashboard-after-approval")
 
     # The evaluation table changed: 2019 regional funding now includes the contribution.
     page.goto("/evaluation/")
@@ -82,7 +82,7 @@ def test_coordinator_reports_bureau_approves_and_the_totals_move(new_page, netwo
     assert "bureau-anna" in history and "approved" in history
 
     page.goto(f"/fieldlabs/{network['rosf'].slug}/")
-    screenshot(page, "fieldlab")
+    screenshot(page, "flow-fieldlab")
 
 
 def test_coordinator_of_noord_gets_403_on_a_zuid_fieldlab_edit_url(new_page, network):
