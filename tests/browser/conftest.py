@@ -83,6 +83,16 @@ def _label(page, field: str) -> str:
     return page.locator(f"label[for=id_{field}]").inner_text()
 
 
+UNLABELLED_CONTROLS = """() => Array.from(document.querySelectorAll('input, select, textarea'))
+    .filter(el => el.type !== 'hidden' && !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
+    .map(el => el.outerHTML.slice(0, 120))"""
+
+
+def unlabelled_controls(page) -> list[str]:
+    """Form controls on the page that have neither a <label> nor an aria-label (should be none)."""
+    return page.evaluate(UNLABELLED_CONTROLS)
+
+
 def screenshot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"

@@ -87,7 +87,14 @@ def test_coordinator_reports_bureau_approves_and_the_totals_move(new_page, netwo
 
 def test_coordinator_of_noord_gets_403_on_a_zuid_fieldlab_edit_url(new_page, network):
     page = new_page("nl-NL")
-    sign_in(page, "coord-noord")
+    # Signed in with the keyboard only: type, Tab to the password, Enter submits.
+    page.goto("/accounts/login/")
+    page.focus("#id_username")
+    page.keyboard.type("coord-noord")
+    page.keyboard.press("Tab")
+    page.keyboard.type("correct-horse-battery")
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
     response = page.goto(f"/fieldlabs/{network['campione'].slug}/edit/")
     assert response.status == 403
     # … and on Zuid's report, where its drafts live.

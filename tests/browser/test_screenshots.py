@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from tests import factories
 
-from .conftest import screenshot, sign_in
+from .conftest import screenshot, sign_in, unlabelled_controls
 
 pytestmark = pytest.mark.browser
 
@@ -39,9 +39,11 @@ def test_screenshots_of_the_main_pages(new_page, reference_network):
     assert abs(total - Decimal("314000000")) <= Decimal("314000000") * Decimal("0.005")  # DESIGN: €314M ± 0.5%
     page.locator("canvas[data-chart='chart-sources']").wait_for()
     screenshot(page, "dashboard")
+    assert unlabelled_controls(page) == []
 
     page.goto("/fieldlabs/")
     assert page.locator("#list tbody tr").count() == 25  # 47 fieldlabs, 25 a page
+    assert unlabelled_controls(page) == []  # the filter form
     page.goto("/fieldlabs/?q=Region+of+Smart")
     page.locator("#list tbody tr a").first.click()
     page.locator("#matrix").wait_for()
@@ -51,6 +53,10 @@ def test_screenshots_of_the_main_pages(new_page, reference_network):
     page.goto("/evaluation/")
     assert page.locator("#evaluation-funding tbody tr").count() == 5  # the five sources
     screenshot(page, "evaluation")
+    assert unlabelled_controls(page) == []
+    page.goto("/fieldlabs/campione/edit/")
+    assert page.locator("form.edit-form input, form.edit-form select").count() > 10
+    assert unlabelled_controls(page) == []  # the bureau's edit form
 
     page.locator("form[action$='/accounts/logout/'] button").click()
     sign_in(page, "coord-ref")
@@ -58,6 +64,7 @@ def test_screenshots_of_the_main_pages(new_page, reference_network):
     page.wait_for_url("**/reports/noord/*/")
     assert page.locator("#report-grid tbody tr").count() >= 1
     screenshot(page, "hub-reporting")
+    assert unlabelled_controls(page) == []  # every cell of the grid has its (visually hidden) label
 
     # The same report on a tablet in portrait: the grid scrolls sideways inside its frame, the page does not.
     page.set_viewport_size({"width": 820, "height": 1180})
