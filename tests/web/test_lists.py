@@ -143,3 +143,22 @@ def test_list_query_counts_are_pinned_and_do_not_grow_with_rows(bureau_client, n
     _more_rows(network, 12)
     with django_assert_num_queries(LIST_QUERIES[url]):
         assert bureau_client.get(url).status_code == 200
+
+
+PAGE_QUERIES = {
+    # session + user, then a fixed set of aggregates: the dashboard's totals, per-year and per-source sums,
+    # fieldlabs per year (one query for all years), companies reached, the status panel's years, counts and periods.
+    "/": 14,
+    "/reports/noord/2019/": 13,
+    "/reports/review/": 3,
+}
+
+
+@pytest.mark.parametrize("url", list(PAGE_QUERIES))
+def test_dashboard_and_report_query_counts_do_not_grow(bureau_client, network, url, django_assert_num_queries):
+    _more_rows(network, 1)
+    with django_assert_num_queries(PAGE_QUERIES[url]):
+        assert bureau_client.get(url).status_code == 200
+    _more_rows(network, 12)
+    with django_assert_num_queries(PAGE_QUERIES[url]):
+        assert bureau_client.get(url).status_code == 200
