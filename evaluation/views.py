@@ -313,9 +313,9 @@ class HubMeasurements:
 
         self.cells = {
             (m.fieldlab_id, m.hub_id, m.activity_type_id, m.indicator_id): m
-            for m in Measurement.objects.filter(year=year).filter(
-                Q(fieldlab_id__in=[f.pk for f in fieldlabs]) | Q(hub=hub)
-            )
+            for m in Measurement.objects.filter(year=year)
+            .filter(Q(fieldlab_id__in=[f.pk for f in fieldlabs]) | Q(hub=hub))
+            .select_related("fieldlab")  # recipient_hub_id reads the fieldlab's hub
         }
 
     def _cell(self, fieldlab, activity_type, indicator) -> dict:

@@ -78,3 +78,18 @@ def test_bad_value_closed_period_and_other_hubs(people, evaluation_data):  # noq
     response = people["coordinator"].post(url, {name: "5"})
     assert "closed" in response.content.decode()
     assert not Measurement.objects.filter(fieldlab=evaluation_data.f1, year=2019).exists()
+
+
+def test_the_coordinators_grid_does_not_query_per_measurement(people, evaluation_data, django_assert_max_num_queries):  # noqa: F811
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        people["coordinator"].get("/reports/hub-a/2017/")
+    for place in (evaluation_data.f1, evaluation_data.f2):
+        Measurement.objects.create(
+            activity_type=evaluation_data.activate, indicator=evaluation_data.reach, year=2017, fieldlab=place,
+            value=Decimal(3), status="draft",
+        )  # fmt: skip
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        people["coordinator"].get("/reports/hub-a/2017/")
