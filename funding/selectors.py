@@ -41,21 +41,28 @@ def funding_overview(*, year_min: int = 2015, year_max: int = 2019) -> dict:
     }
 
 
-# --- portal reads ----------------------------------------------------------------------------------------------
-
-
 def funding_records_visible_to(user, queryset=None):
-    """The records a user may see: everything but other hubs' drafts and returned records (same rule as
-    funding.services.user_may_view_record, written as one SQL filter so lists never load what they may not show)."""
+    """user_may_view_record's rule as one SQL filter: drafts and returned records are the hub's own business.
+
+    The bureau sees everything; a coordinator also sees the unsubmitted records of their hub (its own records and
+    its fieldlabs'); every other role sees submitted and approved records only.
+    """
+    from django.db.models import Q
+
     from .services import COORDINATOR_EDITABLE_STATUSES
 
-    qs = queryset if queryset is not None else FundingRecord.objects.all()
+    queryset = FundingRecord.objects.all() if queryset is None else queryset
+    if user is None or not user.is_authenticated:
+        return queryset.none()
     if user.is_bureau:
-        return qs
+        return queryset
     visible = ~Q(status__in=COORDINATOR_EDITABLE_STATUSES)
     if user.is_coordinator and user.hub_id:
         visible |= Q(hub_id=user.hub_id) | Q(fieldlab__hub_id=user.hub_id)
-    return qs.filter(visible)
+    return queryset.filter(visible)
+
+
+# --- portal reads ----------------------------------------------------------------------------------------------
 
 
 def funding_by_source_and_year(*, queryset) -> dict:

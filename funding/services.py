@@ -126,6 +126,7 @@ def funding_record_delete(*, record: FundingRecord, actor: User) -> None:
 def _transition(
     record: FundingRecord, *, actor: User, allowed_from: tuple, to: str, comment: str = ""
 ) -> FundingRecord:
+    # of=self: PostgreSQL cannot lock the nullable side of the outer join to the fieldlab.
     record = FundingRecord.objects.select_for_update(of=("self",)).select_related("fieldlab").get(pk=record.pk)
     if record.status not in allowed_from:
         raise ValidationError(

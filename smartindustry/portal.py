@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+import django_filters as df
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -102,9 +103,14 @@ class PortalListView(LoginRequiredMixin, ListView):
                 form.fields[name].label = _("Search")
             if spec:
                 form.fields[name].label = spec.label
-                if spec.choices:
-                    required = False
-                    form.fields[name] = forms.ChoiceField(label=spec.label, choices=spec.choices(), required=required)
+                if spec.choices and isinstance(filterset.filters[name], df.MultipleChoiceFilter):
+                    # The API's "repeat for several" filters: one checkbox per choice, each with its label.
+                    choices = [(value, label) for value, label in spec.choices() if value != ""]
+                    form.fields[name] = forms.MultipleChoiceField(
+                        label=spec.label, choices=choices, required=False, widget=forms.CheckboxSelectMultiple
+                    )
+                elif spec.choices:
+                    form.fields[name] = forms.ChoiceField(label=spec.label, choices=spec.choices(), required=False)
         return filterset
 
     def sort_keys(self) -> dict[str, str]:

@@ -36,8 +36,10 @@ def apply_changes(instance: models.Model, data: dict, *, allowed: set[str] | fro
     if unknown:
         raise ValueError(f"Fields not editable here: {', '.join(sorted(unknown))}")
     changed = []
+    missing = object()
     for name, value in data.items():
-        if getattr(instance, name) != value:
+        # A required foreign key not yet set on a new instance raises RelatedObjectDoesNotExist (an AttributeError).
+        if getattr(instance, name, missing) != value:
             setattr(instance, name, value)
             changed.append(name)
     return changed

@@ -1,21 +1,72 @@
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from rest_framework import serializers
 
-from ..models import Funder, FundingRecord
+from evaluation.models import ActivityType
+from registry.models import Fieldlab, Hub, ProgrammeBureau, Province
+from smartindustry.api.serializers import ApiModelSerializer
+
+from ..choices import RecipientKind
+from ..models import Funder, FundingRecord, ReportingPeriod
+
+RECIPIENT_MODELS = {
+    RecipientKind.FIELDLAB: Fieldlab,
+    RecipientKind.HUB: Hub,
+    RecipientKind.BUREAU: ProgrammeBureau,
+}
 
 
-class FunderSerializer(serializers.ModelSerializer):
-    province = serializers.SlugRelatedField(read_only=True, slug_field="slug")
+class FunderSerializer(ApiModelSerializer):
+    province = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Province.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text=_lazy("Province (slug) of a provincial funder."),
+    )
 
     class Meta:
         model = Funder
         fields = ["id", "slug", "name", "source", "kind", "province", "provenance", "provenance_source"]
+        brief_fields = ["id", "slug", "name", "source"]
 
 
-class FundingRecordSerializer(serializers.ModelSerializer):
-    recipient_kind = serializers.CharField(read_only=True)
-    recipient = serializers.SerializerMethodField()
-    funder = serializers.SlugRelatedField(read_only=True, slug_field="slug")
-    activity_type = serializers.SlugRelatedField(read_only=True, slug_field="code")
+class FundingRecordSerializer(ApiModelSerializer):
+    """A funding record; the recipient is named by its kind and slug, on read and on write."""
+
+    recipient_kind = serializers.ChoiceField(
+        choices=RecipientKind.choices, help_text=_lazy("Kind of recipient: fieldlab, hub or bureau.")
+    )
+    recipient = serializers.SlugField(
+        source="recipient.slug", max_length=100, help_text=_lazy("Recipient's slug (a fieldlab, hub or the bureau).")
+    )
+    recipient_hub = serializers.SerializerMethodField(
+        help_text=_lazy(
+            "Slug of the hub that reports this record (the fieldlab's hub, or the hub itself); null otherwise."
+        )
+    )
+    funder = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Funder.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text=_lazy("Funder (slug), when known."),
+    )
+    activity_type = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=ActivityType.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text=_lazy("Activity type (code)."),
+    )
+    status = serializers.ChoiceField(
+        choices=FundingRecord._meta.get_field("status").choices,
+        required=False,
+        help_text=_lazy(
+            "Workflow status. Set on create by the bureau only (coordinators always create drafts); afterwards it "
+            "changes only through the submit, approve and return actions."
+        ),
+    )
 
     class Meta:
         model = FundingRecord
@@ -23,6 +74,7 @@ class FundingRecordSerializer(serializers.ModelSerializer):
             "id",
             "recipient_kind",
             "recipient",
+            "recipient_hub",
             "year",
             "source",
             "funder",
@@ -35,9 +87,103 @@ class FundingRecordSerializer(serializers.ModelSerializer):
             "provenance_source",
             "evidence_note",
             "review_comment",
+            "submitted_at",
+            "reviewed_at",
             "created_at",
             "updated_at",
         ]
+        read_only_fields = ["review_comment", "submitted_at", "reviewed_at", "created_at", "updated_at"]
+        brief_fields = ["id", "recipient_kind", "recipient", "year", "source", "amount", "status"]
 
-    def get_recipient(self, obj) -> str:
-        return obj.recipient.slug
+    def get_recipient_hub(self, obj) -> str | None:
+        if obj.hub_id:
+            return obj.hub.slug
+        if obj.fieldlab_id and obj.fieldlab.hub_id:
+            return obj.fieldlab.hub.slug
+        return None
+
+    def validate(self, attrs):
+        kind = attrs.pop("recipient_kind", None)
+        slug = attrs.pop("recipient", {}).get("slug")
+        if self.instance is None:
+            missing = {
+                name: [_("This field is required.")]
+                for name, v in (("recipient_kind", kind), ("recipient", slug))
+                if not v
+            }
+            if missing:
+                raise serializers.ValidationError(missing)
+        if kind or slug:
+            kind = kind or self.instance.recipient_kind
+            slug = slug or self.instance.recipient.slug
+            recipient = RECIPIENT_MODELS[kind].objects.filter(slug=slug).first()
+            if recipient is None:
+                raise serializers.ValidationError(
+                    {"recipient": [_("No %(kind)s with slug %(slug)s.") % {"kind": kind, "slug": slug}]}
+                )
+            attrs.update({"fieldlab": None, "hub": None, "bureau": None, kind: recipient})
+        if self.instance is not None and "status" in attrs and attrs.pop("status") != self.instance.status:
+            raise serializers.ValidationError(
+                {"status": [_("Change the status with the submit, approve and return actions.")]}
+            )
+        return attrs
+
+
+class WorkflowCommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(
+        required=False, allow_blank=True, max_length=5000, help_text=_lazy("Review comment (required when returning).")
+    )
+
+
+class ReportingPeriodSerializer(ApiModelSerializer):
+    hub = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text=_lazy("Hub (slug)."))
+
+    class Meta:
+        model = ReportingPeriod
+        fields = ["id", "hub", "year", "status", "deadline", "closed_at", "created_at", "updated_at"]
+        brief_fields = ["id", "hub", "year", "status"]
+
+
+class ReportingPeriodActionSerializer(serializers.Serializer):
+    hub = serializers.SlugRelatedField(slug_field="slug", queryset=Hub.objects.all(), help_text=_lazy("Hub (slug)."))
+    year = serializers.IntegerField(min_value=2010, max_value=2040, help_text=_lazy("Reporting year."))
+
+
+# --- 360Giving -----------------------------------------------------------------------------------------------
+
+
+class _OrgSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text=_lazy("Organisation identifier (360G-smartindustry-… for our own ids)."))
+    name = serializers.CharField(help_text=_lazy("Organisation name."))
+
+
+class _PeriodSerializer(serializers.Serializer):
+    startDate = serializers.DateField(help_text=_lazy("First day of the funded year."))  # noqa: N815
+    endDate = serializers.DateField(help_text=_lazy("Last day of the funded year."))  # noqa: N815
+
+
+class _ProgrammeSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text=_lazy("Activity type code, or smart-industry when none is recorded."))
+    title = serializers.CharField(help_text=_lazy("Programme title."))
+
+
+class ThreeSixtyGivingGrantSerializer(serializers.Serializer):
+    """One grant in the 360Giving JSON schema's shape (https://standard.threesixtygiving.org/)."""
+
+    id = serializers.CharField(help_text=_lazy("Grant identifier: 360G-smartindustry-fr-<record id>."))
+    title = serializers.CharField(help_text=_lazy("Short title: funding to the recipient in the year."))
+    description = serializers.CharField(help_text=_lazy("Source, kind, realisation and provenance of the amount."))
+    currency = serializers.CharField(help_text=_lazy("Always EUR."))
+    amountAwarded = serializers.DecimalField(  # noqa: N815
+        max_digits=14, decimal_places=2, coerce_to_string=False, help_text=_lazy("Amount in EUR.")
+    )
+    awardDate = serializers.DateField(help_text=_lazy("1 January of the funded year (the registry records years)."))  # noqa: N815
+    plannedDates = _PeriodSerializer(many=True, help_text=_lazy("The funded year."))  # noqa: N815
+    recipientOrganization = _OrgSerializer(many=True, help_text=_lazy("The fieldlab, hub or bureau."))  # noqa: N815
+    fundingOrganization = _OrgSerializer(many=True, help_text=_lazy("The funder, or the source category."))  # noqa: N815
+    grantProgramme = _ProgrammeSerializer(many=True, help_text=_lazy("Smart Industry programme line."))  # noqa: N815
+    dateModified = serializers.DateTimeField(help_text=_lazy("When the record last changed."))  # noqa: N815
+
+
+class ThreeSixtyGivingPackageSerializer(serializers.Serializer):
+    grants = ThreeSixtyGivingGrantSerializer(many=True, help_text=_lazy("The approved funding records as grants."))

@@ -1,20 +1,183 @@
-from rest_framework import viewsets
+"""Funding endpoints. Writes go through funding/services.py, which holds the workflow and its permission rules."""
 
-from ..filtersets import FunderFilterSet, FundingRecordFilterSet
-from ..models import Funder, FundingRecord
-from . import serializers
+from django.http import StreamingHttpResponse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from registry.services import registry_record_create, registry_record_delete, registry_record_update
+from smartindustry.api.renderers import TabularRenderer
+from smartindustry.api.views import EXPORT_CHUNK_SIZE, ReadOnlyApiViewSet, ServiceModelViewSet
+
+from .. import services
+from ..choices import RecordStatus
+from ..filtersets import FunderFilterSet, FundingRecordFilterSet, ReportingPeriodFilterSet
+from ..models import Funder, FundingRecord, ReportingPeriod
+from ..selectors import funding_records_visible_to
+from . import serializers, threesixtygiving
 
 
-class FunderViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = Funder.objects.select_related("province")
+class FunderViewSet(ServiceModelViewSet):
+    """Organisations that put money in, each with its source category. Bureau-only writes."""
+
+    queryset = Funder.objects.select_related("province").order_by("name", "pk")
     serializer_class = serializers.FunderSerializer
     filterset_class = FunderFilterSet
     lookup_field = "slug"
-    ordering_fields = ["name", "source"]
+
+    def service_create(self, *, actor, data):
+        return registry_record_create(model=Funder, actor=actor, data=data)
+
+    def service_update(self, *, instance, actor, data):
+        return registry_record_update(instance=instance, actor=actor, data=data)
+
+    def service_delete(self, *, instance, actor):
+        registry_record_delete(instance=instance, actor=actor)
 
 
-class FundingRecordViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = FundingRecord.objects.select_related("fieldlab", "hub", "bureau", "funder", "activity_type")
+WORKFLOW_RESPONSES = {200: serializers.FundingRecordSerializer}
+
+
+@extend_schema_view(
+    submit=extend_schema(
+        summary=_("Submit a draft or returned record for approval"),
+        description=_("The record's hub coordinator or the bureau; the reporting period must be open."),
+        request=None,
+        responses=WORKFLOW_RESPONSES,
+    ),
+    approve=extend_schema(
+        summary=_("Approve a submitted record (bureau)"),
+        request=serializers.WorkflowCommentSerializer,
+        responses=WORKFLOW_RESPONSES,
+    ),
+    return_=extend_schema(
+        summary=_("Return a submitted record to its hub with a comment (bureau)"),
+        request=serializers.WorkflowCommentSerializer,
+        responses=WORKFLOW_RESPONSES,
+    ),
+    three_sixty_giving=extend_schema(
+        summary=_("Approved funding records in the 360Giving data standard"),
+        description=_(
+            'JSON: a 360Giving package {"grants": [...]} with the standard\'s field names (id, title, description, '
+            "currency, amountAwarded, awardDate, plannedDates, recipientOrganization, fundingOrganization, "
+            "grantProgramme, dateModified). CSV/XLSX: one row per grant with the standard's spreadsheet column "
+            "titles (Identifier, Title, Description, Currency, Amount Awarded, Award Date, Planned Dates:Start "
+            "Date, Planned Dates:End Date, Recipient Org:Identifier, Recipient Org:Name, Funding Org:Identifier, "
+            "Funding Org:Name, Grant Programme:Code, Grant Programme:Title, Last Modified). Only approved records; "
+            "the list filters apply. Identifiers use the registry's own prefix 360G-smartindustry (not issued by "
+            "360Giving). Streamed, never paginated."
+        ),
+        responses={200: OpenApiResponse(serializers.ThreeSixtyGivingPackageSerializer)},
+        filters=True,
+    ),
+)
+class FundingRecordViewSet(ServiceModelViewSet):
+    """Funding records: one amount from one source to one recipient in one year.
+
+    Drafts and returned records are visible only to the bureau and the coordinators of the record's hub.
+    """
+
+    queryset = FundingRecord.objects.select_related(
+        "fieldlab__hub", "hub", "bureau", "funder", "activity_type"
+    ).order_by("year", "source", "pk")
     serializer_class = serializers.FundingRecordSerializer
     filterset_class = FundingRecordFilterSet
-    ordering_fields = ["year", "amount", "source", "id"]
+    coordinator_may_write = True
+    # The service validates model fields; the API names the recipient differently.
+    service_error_field_map = {
+        "fieldlab": "recipient",
+        "hub": "recipient",
+        "bureau": "recipient",
+        "review_comment": "comment",
+    }
+
+    def get_queryset(self):
+        return funding_records_visible_to(getattr(self.request, "user", None), super().get_queryset())
+
+    def service_create(self, *, actor, data):
+        return services.funding_record_create(actor=actor, **data)
+
+    def service_update(self, *, instance, actor, data):
+        return services.funding_record_update(record=instance, actor=actor, data=data)
+
+    def service_delete(self, *, instance, actor):
+        services.funding_record_delete(record=instance, actor=actor)
+
+    def _respond(self, record):
+        return Response(self.get_serializer(self._reload(record)).data)
+
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self._respond(services.funding_record_submit(record=self.get_object(), actor=request.user))
+
+    def _comment(self, request) -> str:
+        body = serializers.WorkflowCommentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return body.validated_data.get("comment", "")
+
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        record = self.get_object()
+        comment = self._comment(request)
+        return self._respond(services.funding_record_approve(record=record, actor=request.user, comment=comment))
+
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request, pk=None):
+        record = self.get_object()
+        comment = self._comment(request)
+        return self._respond(services.funding_record_return(record=record, actor=request.user, comment=comment))
+
+    @action(detail=False, methods=["get"], url_path="360giving", url_name="360giving", pagination_class=None)
+    def three_sixty_giving(self, request):
+        records = (
+            self.filter_queryset(self.get_queryset())
+            .filter(status=RecordStatus.APPROVED)
+            .iterator(chunk_size=EXPORT_CHUNK_SIZE)
+        )
+        renderer = request.accepted_renderer
+        if isinstance(renderer, TabularRenderer):
+            rows = (threesixtygiving.spreadsheet_row(record) for record in records)
+            return renderer.stream_response(
+                rows, header=threesixtygiving.CSV_HEADER, filename=f"360giving-grants.{renderer.format}"
+            )
+        response = StreamingHttpResponse(
+            threesixtygiving.iter_json_package(records), content_type="application/json", status=status.HTTP_200_OK
+        )
+        response["Content-Disposition"] = 'inline; filename="360giving-grants.json"'
+        return response
+
+
+@extend_schema_view(
+    close=extend_schema(
+        summary=_("Close a hub's reporting year (bureau)"),
+        request=serializers.ReportingPeriodActionSerializer,
+        responses={200: serializers.ReportingPeriodSerializer},
+    ),
+    reopen=extend_schema(
+        summary=_("Reopen a hub's reporting year (bureau)"),
+        request=serializers.ReportingPeriodActionSerializer,
+        responses={200: serializers.ReportingPeriodSerializer},
+    ),
+)
+class ReportingPeriodViewSet(ReadOnlyApiViewSet):
+    """A hub's reporting year, open or closed; a closed period refuses changes to that year's records."""
+
+    queryset = ReportingPeriod.objects.select_related("hub").order_by("-year", "hub__name", "pk")
+    serializer_class = serializers.ReportingPeriodSerializer
+    filterset_class = ReportingPeriodFilterSet
+
+    def _period_action(self, request, service):
+        body = serializers.ReportingPeriodActionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        period = service(hub=body.validated_data["hub"], year=body.validated_data["year"], actor=request.user)
+        return Response(serializers.ReportingPeriodSerializer(period, context=self.get_serializer_context()).data)
+
+    @action(detail=False, methods=["post"])
+    def close(self, request):
+        return self._period_action(request, services.reporting_period_close)
+
+    @action(detail=False, methods=["post"])
+    def reopen(self, request):
+        return self._period_action(request, services.reporting_period_reopen)

@@ -1,49 +1,88 @@
-from django.db.models import Count
-from rest_framework import viewsets
+"""Registry endpoints. Reads for every role; writes for the bureau, through registry/services.py."""
 
-from ..filtersets import CompanyFilterSet, FieldlabFilterSet, HubFilterSet, PartnerFilterSet, ProvinceFilterSet
-from ..models import Company, Fieldlab, Hub, Partner, Province
+from django.db.models import Count
+
+from registry.services import registry_record_create, registry_record_delete, registry_record_update
+from smartindustry.api.views import ServiceModelViewSet
+
+from ..filtersets import (
+    CompanyFilterSet,
+    FieldlabFilterSet,
+    HubFilterSet,
+    ParticipationFilterSet,
+    PartnerFilterSet,
+    ProvinceFilterSet,
+)
+from ..models import Company, Fieldlab, Hub, Participation, Partner, Province
 from . import serializers
 
 
-class PartnerViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = Partner.objects.all()
+class RegistryViewSet(ServiceModelViewSet):
+    """Bureau-only writes (RolePermission refuses everyone else before the service is reached)."""
+
+    def service_create(self, *, actor, data):
+        return registry_record_create(model=self.queryset.model, actor=actor, data=data)
+
+    def service_update(self, *, instance, actor, data):
+        return registry_record_update(instance=instance, actor=actor, data=data)
+
+    def service_delete(self, *, instance, actor):
+        registry_record_delete(instance=instance, actor=actor)
+
+
+class PartnerViewSet(RegistryViewSet):
+    """Coalition partners of the programme."""
+
+    queryset = Partner.objects.order_by("joined_year", "short_name", "pk")
     serializer_class = serializers.PartnerSerializer
     filterset_class = PartnerFilterSet
     lookup_field = "slug"
-    ordering_fields = ["name", "joined_year"]
 
 
-class ProvinceViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = Province.objects.all()
+class ProvinceViewSet(RegistryViewSet):
+    """The Dutch provinces hubs cover and fieldlabs sit in."""
+
+    queryset = Province.objects.order_by("name", "pk")
     serializer_class = serializers.ProvinceSerializer
     filterset_class = ProvinceFilterSet
     lookup_field = "slug"
-    ordering_fields = ["name"]
 
 
-class HubViewSet(viewsets.ReadOnlyModelViewSet):
+class HubViewSet(RegistryViewSet):
+    """The regional hubs (from 2018), with the provinces they cover and their number of fieldlabs."""
+
     queryset = (
         Hub.objects.prefetch_related("provinces")
         .annotate(fieldlab_count=Count("fieldlabs", distinct=True))
-        .order_by("name")
+        .order_by("name", "pk")
     )
     serializer_class = serializers.HubSerializer
     filterset_class = HubFilterSet
     lookup_field = "slug"
-    ordering_fields = ["name", "founded_year"]
 
 
-class FieldlabViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = Fieldlab.objects.select_related("hub", "province")
+class FieldlabViewSet(RegistryViewSet):
+    """Fieldlabs: practice environments where companies develop, test and roll out Smart Industry solutions."""
+
+    queryset = Fieldlab.objects.select_related("hub", "province").order_by("name", "pk")
     serializer_class = serializers.FieldlabSerializer
     filterset_class = FieldlabFilterSet
     lookup_field = "slug"
-    ordering_fields = ["name", "start_year", "city"]
 
 
-class CompanyViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = Company.objects.select_related("province")
+class CompanyViewSet(RegistryViewSet):
+    """Participating companies, counted once however many fieldlabs they join."""
+
+    queryset = Company.objects.select_related("province").order_by("name", "pk")
     serializer_class = serializers.CompanySerializer
     filterset_class = CompanyFilterSet
-    ordering_fields = ["name"]
+
+
+class ParticipationViewSet(RegistryViewSet):
+    """A company taking part in a fieldlab's or hub's activity in a year."""
+
+    queryset = Participation.objects.select_related("company", "fieldlab", "hub").order_by(
+        "year", "company__name", "pk"
+    )
+    serializer_class = serializers.ParticipationSerializer
+    filterset_class = ParticipationFilterSet

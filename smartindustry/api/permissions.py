@@ -1,12 +1,13 @@
 """Who may do what over the API. Reads: any signed-in role. Writes: decided per view, never by analysts."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from accounts.models import ApiToken
 
 
 class RolePermission(BasePermission):
-    message = "You do not have permission to perform this action."
+    message = _("You do not have permission to perform this action.")
 
     def has_permission(self, request, view):
         user = request.user
@@ -15,7 +16,7 @@ class RolePermission(BasePermission):
         if request.method in SAFE_METHODS:
             return bool(user.is_superuser or user.role)
         if isinstance(request.auth, ApiToken) and request.auth.read_only:
-            self.message = "This token is read-only."
+            self.message = _("This token is read-only.")
             return False
         if user.is_superuser or user.is_bureau:
             return True

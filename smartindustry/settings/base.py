@@ -125,8 +125,17 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# --- Celery -----------------------------------------------------------------
+# --- Redis: broker and shared cache -----------------------------------------
 REDIS_URL = env("REDIS_URL")
+# Throttle counters live in the cache: with Redis every gunicorn worker shares one budget per token.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "sir"}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 # No broker configured: run tasks in-process so the portal works with nothing installed.
@@ -150,22 +159,58 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
+    # Every list and table answers ?format=json|csv|xlsx (and the Accept header); errors are always JSON.
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "smartindustry.api.renderers.CSVRenderer",
+        "smartindustry.api.renderers.XLSXRenderer",
+    ],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "smartindustry.api.negotiation.FormatContentNegotiation",
+    "EXCEPTION_HANDLER": "smartindustry.api.exceptions.api_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["smartindustry.api.throttling.ApiTokenRateThrottle"],
     "DEFAULT_PAGINATION_CLASS": "smartindustry.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "smartindustry.api.schema.ApiAutoSchema",
     "COERCE_DECIMAL_TO_STRING": True,
     "UNAUTHENTICATED_USER": None,
 }
+# Requests per token (browser sessions: per user; anonymous: per address). "N/second|minute|hour|day".
+API_TOKEN_THROTTLE_RATE = env("API_TOKEN_THROTTLE_RATE", default="5000/hour")
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Smart Industry Registry API",
-    "DESCRIPTION": "Records and evaluation tables of the Dutch Smart Industry network.",
+    "DESCRIPTION": (
+        "Records and evaluation tables of the Dutch Smart Industry network.\n\n"
+        "Authenticate with `Authorization: Token <key>` (a key from `manage.py create_api_token USERNAME`) or a "
+        "browser session. Every list and table answers `?format=json|csv|xlsx` (or the `Accept` header); CSV and "
+        "XLSX of a list hold every matching row unless `page`/`page_size` is given. Lists take `fields=` (or "
+        "`brief=1`) to return fewer columns, `ordering=` and the filters listed per endpoint. Money is a string "
+        "with two decimals in JSON and CSV, a number in XLSX. Every error has the same JSON body: `status`, "
+        "`code`, `detail`, `errors` (messages per bad field). Writes go through the portal's services: the bureau "
+        "may change everything, a hub coordinator may create, edit and submit drafts for their own hub, analysts "
+        "and read-only tokens never write. Send a GET's `ETag` as `If-Match` to refuse a write (412) if the record "
+        "changed in between. Funding records are also published in the 360Giving data standard at "
+        "`/api/v1/funding-records/360giving/`."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "FieldlabStatusEnum": "registry.choices.FieldlabStatus",
+        "RecordStatusEnum": "funding.choices.RecordStatus",
+        "PeriodStatusEnum": "funding.choices.PeriodStatus",
+        "PartnerKindEnum": "registry.choices.PartnerKind",
+        "FunderKindEnum": "funding.choices.FunderKind",
+        "FundingKindEnum": "funding.choices.FundingKind",
+        "RecipientKindEnum": "funding.choices.RecipientKind",
+        "ProvenanceEnum": "smartindustry.models.Provenance",
+        "SourceEnum": "funding.choices.Source",
+    },
 }
 
 LOGGING = {

@@ -11,3 +11,5 @@ LANGUAGE_CODE = "en"
 
 # Tests run Celery tasks in-process even when REDIS_URL is set; the worker test switches this off itself.
 CELERY_TASK_ALWAYS_EAGER = True
+# Per-process cache in tests: throttle counters must not leak between tests or runs through Redis.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

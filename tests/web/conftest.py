@@ -14,7 +14,7 @@ from tests import factories
 def network(db):
     noord = factories.HubFactory(name="Smart Industry Hub Noord", short_name="Noord", slug="noord")
     zuid = factories.HubFactory(name="Smart Industry Hub Zuid", short_name="Zuid", slug="zuid")
-    groningen = factories.ProvinceFactory(name="Groningen", slug="groningen", code="GR")
+    groningen = factories.ProvinceFactory(name="Groningen", slug="groningen", code="g1")  # not a factory code
     noord.provinces.add(groningen)
     rosf = factories.FieldlabFactory(
         name="Region of Smart Factories", slug="rosf", hub=noord, province=groningen, start_year=2016, city="Drachten"

@@ -162,3 +162,19 @@ def test_dashboard_and_report_query_counts_do_not_grow(bureau_client, network, u
     _more_rows(network, 12)
     with django_assert_num_queries(PAGE_QUERIES[url]):
         assert bureau_client.get(url).status_code == 200
+
+
+def test_repeatable_filters_take_one_or_several_values(bureau_client):
+    def sources(url):
+        return sorted(row[3] for row in rows(bureau_client.get(url), "list")[1:])
+
+    assert sources("/funding/?source=regional") == ["Regions", "Regions", "Regions"]  # 100 000, 5 000, 7 777 draft
+    assert sources("/funding/?source=eu&source=national") == ["European Union", "National government"]
+    statuses = [row[7] for row in rows(bureau_client.get("/funding/?status=draft"), "list")[1:]]
+    assert statuses == ["Draft"]
+    assert [row[0] for row in rows(bureau_client.get("/funders/?source=regional"), "list")[1:]] == [
+        "Provincie Groningen"
+    ]
+    # The form shows the choices as labelled checkboxes, the chosen ones ticked.
+    html = bureau_client.get("/funding/?source=eu").content.decode()
+    assert 'type="checkbox" name="source" value="eu"' in html and "checked" in html

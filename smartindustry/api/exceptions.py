@@ -1,0 +1,94 @@
+"""One JSON shape for every API error, whatever raised it.
+
+    {"status": 400, "code": "invalid", "detail": "Invalid input.", "errors": {"amount": ["…"], "year": ["…"]}}
+
+``errors`` names each bad field (``non_field_errors`` for rules that span fields); it is empty for errors that are
+not about input. Services raise Django's ValidationError / PermissionDenied and ProtectedError; they are mapped here
+to 400 / 403 / 409, so views never translate them by hand. Errors are always JSON, even when the client asked for
+CSV or XLSX: a spreadsheet holding an error message would be mistaken for data.
+"""
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.db.models import ProtectedError, RestrictedError
+from django.http import JsonResponse
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, status
+from rest_framework.renderers import JSONRenderer
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("The request conflicts with the current state of the record.")
+    default_code = "conflict"
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = _("The record changed since you read it (If-Match does not match its ETag). Read it again.")
+    default_code = "precondition_failed"
+
+
+def _django_validation_errors(exc: DjangoValidationError, field_map: dict[str, str]) -> dict:
+    if hasattr(exc, "error_dict"):
+        errors: dict[str, list[str]] = {}
+        for field, messages in exc.message_dict.items():
+            name = api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field_map.get(field, field)
+            errors.setdefault(name, []).extend(messages)
+        return errors
+    return {api_settings.NON_FIELD_ERRORS_KEY: list(exc.messages)}
+
+
+def _translate(exc, context):
+    """Map what services and the database raise onto DRF exceptions (or return exc unchanged)."""
+    view = context.get("view")
+    if isinstance(exc, DjangoValidationError):
+        field_map = getattr(view, "service_error_field_map", {})
+        # A delete refused because other records still point here is a conflict, not bad input.
+        if isinstance(exc.__cause__, ProtectedError | RestrictedError):
+            return Conflict(detail=" ".join(exc.messages))
+        return exceptions.ValidationError(detail=_django_validation_errors(exc, field_map))
+    if isinstance(exc, ProtectedError | RestrictedError):
+        return Conflict(detail=_("Other records still refer to this one."))
+    if isinstance(exc, IntegrityError):
+        # Validation runs before every save, so this is a race with a concurrent write.
+        return Conflict(detail=_("The change conflicts with another record; read it again and retry."))
+    return exc
+
+
+def _body(response_status: int, code: str, detail: str, errors: dict) -> dict:
+    return {"status": response_status, "code": code, "detail": str(detail), "errors": errors}
+
+
+def api_exception_handler(exc, context):
+    exc = _translate(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None  # a real bug: let Django answer 500 (and log it)
+
+    if isinstance(exc, exceptions.ValidationError):
+        errors = exc.detail if isinstance(exc.detail, dict) else {api_settings.NON_FIELD_ERRORS_KEY: exc.detail}
+        response.data = _body(response.status_code, "invalid", _("Invalid input."), errors)
+    elif isinstance(exc, exceptions.APIException):
+        codes = exc.get_codes()
+        code = codes if isinstance(codes, str) else "error"
+        response.data = _body(response.status_code, code, exc.detail, {})
+    else:  # Http404 / PermissionDenied from Django, already mapped by DRF
+        detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
+        code = {404: "not_found", 403: "permission_denied"}.get(response.status_code, "error")
+        response.data = _body(response.status_code, code, detail, {})
+
+    # Errors are JSON whatever format was asked for (finalize_response uses the request's renderer).
+    request = context.get("request")
+    if request is not None:
+        request.accepted_renderer = JSONRenderer()
+        request.accepted_media_type = JSONRenderer.media_type
+    return response
+
+
+def api_not_found(request, *args, **kwargs):
+    """Unknown URLs under /api/v1/ answer in the same shape instead of Django's HTML 404 page."""
+    return JsonResponse(_body(404, "not_found", _("No API endpoint at this address."), {}), status=404)

@@ -1,0 +1,177 @@
+"""Tabular renderers: every list and table of the API also answers as CSV and XLSX.
+
+Rows are flat dicts (nested values are flattened to ``parent.child`` columns, lists joined with ``|``).
+Two paths lead here:
+
+* ``render()``: DRF's normal path, for any view that returns ``Response(data)`` — a paginated page, a plain list of
+  dict rows (the evaluation tables) or a single object. The file is built from ``data`` in memory; fine for pages
+  and tables.
+* ``stream_response()``: the export path of :class:`smartindustry.api.views.ExportListMixin`, which feeds a
+  generator of rows straight from a database iterator, so a million-row CSV is never held in memory. XLSX uses
+  openpyxl's write-only workbook, which writes rows to a temporary file as they come.
+
+Safety: CSV goes through defusedcsv, which prefixes cells starting with ``= + - @ | %`` (and not a plain number)
+with an apostrophe, so a spreadsheet never runs them as formulas. In XLSX every text cell is written with the
+string type, so openpyxl never turns ``=…`` into a formula; numbers stay numbers (amounts keep two decimals).
+"""
+
+import io
+import re
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+
+from defusedcsv import csv
+from django.http import StreamingHttpResponse
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from rest_framework.renderers import BaseRenderer
+
+# A value DRF serialised from a DecimalField ("1234.50", "-3.00"): written to XLSX as a number again.
+DECIMAL_STRING = re.compile(r"^-?\d+\.\d+$")
+LIST_SEPARATOR = "|"
+
+
+def flatten_row(row, prefix: str = "") -> dict:
+    """{"a": {"b": 1}, "c": [1, 2]} → {"a.b": 1, "c": "1|2"}: one cell per column, whatever the shape."""
+    if not isinstance(row, dict):
+        return {prefix or "value": row}
+    flat = {}
+    for key, value in row.items():
+        name = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, dict):
+            flat.update(flatten_row(value, name))
+        elif isinstance(value, list | tuple):
+            flat[name] = LIST_SEPARATOR.join(
+                "" if item is None else (str(item) if not isinstance(item, dict) else repr(item)) for item in value
+            )
+        else:
+            flat[name] = value
+    return flat
+
+
+def rows_from_data(data) -> list[dict]:
+    """The rows inside whatever a view returned: a paginated page, a list, or one object."""
+    if data is None:
+        return []
+    if isinstance(data, dict) and isinstance(data.get("results"), list):
+        data = data["results"]
+    if isinstance(data, dict):
+        data = [data]
+    return [flatten_row(item) for item in data]
+
+
+def header_of(rows: list[dict]) -> list[str]:
+    header: dict[str, None] = {}
+    for row in rows:
+        header.update(dict.fromkeys(row))
+    return list(header)
+
+
+class _Echo:
+    """A file-like object whose write() returns what it was given, for streaming the csv module's output."""
+
+    def write(self, value):
+        return value
+
+
+def _cell_text(value) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+class TabularRenderer(BaseRenderer):
+    """Shared by CSV and XLSX: turns ``data`` into rows, and knows how to stream an export."""
+
+    charset = None
+    # Errors are rendered as JSON by the exception handler, never as a spreadsheet.
+    render_style = "binary"
+
+    def filename(self, renderer_context) -> str:
+        view = (renderer_context or {}).get("view")
+        basename = getattr(view, "export_basename", None) or getattr(view, "basename", None) or "export"
+        return f"{basename}.{self.format}"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        rows = rows_from_data(data)
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            response["Content-Disposition"] = f'attachment; filename="{self.filename(renderer_context)}"'
+        return self.to_bytes(header_of(rows), rows)
+
+    def to_bytes(self, header: list[str], rows: Iterable[dict]) -> bytes:
+        raise NotImplementedError
+
+    def stream_response(self, rows: Iterator[dict], *, header: list[str], filename: str):
+        raise NotImplementedError
+
+
+class CSVRenderer(TabularRenderer):
+    media_type = "text/csv"
+    format = "csv"
+
+    @staticmethod
+    def iter_lines(header: list[str], rows: Iterable[dict]) -> Iterator[str]:
+        writer = csv.writer(_Echo())
+        yield writer.writerow(header)
+        for row in rows:
+            flat = flatten_row(row)
+            yield writer.writerow([_cell_text(flat.get(name)) for name in header])
+
+    def to_bytes(self, header, rows):
+        return "".join(self.iter_lines(header, rows)).encode("utf-8")
+
+    def stream_response(self, rows, *, header, filename):
+        response = StreamingHttpResponse(
+            (line.encode("utf-8") for line in self.iter_lines(header, rows)), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+class XLSXRenderer(TabularRenderer):
+    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    format = "xlsx"
+
+    @staticmethod
+    def _cell(sheet, value):
+        if isinstance(value, str) and DECIMAL_STRING.match(value):
+            value = Decimal(value)
+        cell = WriteOnlyCell(sheet, value=None)
+        if value is None:
+            return cell
+        if isinstance(value, bool):
+            cell.value = value
+        elif isinstance(value, int | float | Decimal):
+            cell.value = value
+            if isinstance(value, Decimal):
+                # Keep the two decimals a reader of the sheet expects for money.
+                cell.number_format = "0.00" if -value.as_tuple().exponent == 2 else "General"
+        else:
+            # Assigning a str that starts with "=" would make openpyxl write a formula; set the string type
+            # directly so the text is stored as text, whatever it starts with.
+            cell._value = str(value)
+            cell.data_type = "s"
+        return cell
+
+    def to_bytes(self, header, rows):
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("data")
+        sheet.append([self._cell(sheet, name) for name in header])
+        for row in rows:
+            flat = flatten_row(row)
+            sheet.append([self._cell(sheet, flat.get(name)) for name in header])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()
+
+    def stream_response(self, rows, *, header, filename):
+        # The XLSX container is a zip with a central directory at the end; it cannot be streamed byte by byte.
+        # Write-only mode keeps memory flat while rows are added; the finished file is then sent.
+        from django.http import HttpResponse
+
+        response = HttpResponse(self.to_bytes(header, rows), content_type=self.media_type)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response

@@ -1,0 +1,132 @@
+"""Viewset building blocks. A concrete viewset only declares queryset, serializer, filterset and its services."""
+
+import hashlib
+
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.response import Response
+
+from .exceptions import PreconditionFailed
+from .renderers import TabularRenderer
+from .serializers import requested_field_names
+
+# Rows fetched per database round trip when exporting; prefetches run once per chunk.
+EXPORT_CHUNK_SIZE = 2000
+
+
+def etag_for(instance) -> str:
+    stamp = getattr(instance, "updated_at", None)
+    raw = f"{type(instance).__name__}:{instance.pk}:{stamp.isoformat() if stamp else ''}"
+    return '"' + hashlib.sha256(raw.encode()).hexdigest()[:20] + '"'
+
+
+class ApiViewMixin:
+    """Input hygiene shared by every endpoint: no NUL bytes in the query string, valid ``fields=``."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # authentication, permissions, throttling first
+        bad = [key for key, value in request.query_params.lists() if "\x00" in key or any("\x00" in v for v in value)]
+        if bad:
+            # PostgreSQL refuses NUL in text; say so instead of failing deep in the driver.
+            raise serializers.ValidationError(
+                {name.replace("\x00", ""): [_("NUL characters are not allowed.")] for name in bad}
+            )
+        serializer_class = getattr(self, "serializer_class", None)
+        uses_serializer = getattr(self, "action", "list") in ("list", "retrieve")
+        if uses_serializer and serializer_class is not None and hasattr(serializer_class, "Meta"):
+            requested_field_names(request, serializer_class)
+
+
+class ExportListMixin:
+    """``?format=csv|xlsx`` on a list exports every matching row, streamed from a database iterator.
+
+    Without ``page``/``page_size`` the export holds the whole filtered list (what an analyst wants in a file);
+    with them it holds exactly the page JSON would show, so the same query gives the same rows in every format.
+    """
+
+    export_basename: str | None = None
+
+    def wants_export(self, request) -> bool:
+        renderer = getattr(request, "accepted_renderer", None)
+        paginated = "page" in request.query_params or "page_size" in request.query_params
+        return isinstance(renderer, TabularRenderer) and not paginated
+
+    def list(self, request, *args, **kwargs):
+        if not self.wants_export(request):
+            return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset())
+        serializer = self.get_serializer()
+        header = list(serializer.fields)
+        rows = (serializer.to_representation(obj) for obj in queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE))
+        # /api/v1/funding-records/ → funding-records.csv
+        basename = self.export_basename or request.path.rstrip("/").rsplit("/", 1)[-1] or self.basename
+        filename = f"{basename}.{request.accepted_renderer.format}"
+        return request.accepted_renderer.stream_response(rows, header=header, filename=filename)
+
+
+class ReadOnlyApiViewSet(ApiViewMixin, ExportListMixin, viewsets.ReadOnlyModelViewSet):
+    filter_backends = [DjangoFilterBackend]
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        response = Response(self.get_serializer(instance).data)
+        response["ETag"] = etag_for(instance)
+        return response
+
+
+class ServiceModelViewSet(
+    mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin, ReadOnlyApiViewSet
+):
+    """Writes go through services only; the viewset parses input and hands validated data over.
+
+    Concrete classes implement ``service_create(actor, data)``, ``service_update(instance, actor, data)`` and
+    ``service_delete(instance, actor)``. Optimistic locking: send the ETag of a GET as ``If-Match`` and a write to a
+    record that changed in between answers 412.
+    """
+
+    def service_create(self, *, actor, data):
+        raise NotImplementedError
+
+    def service_update(self, *, instance, actor, data):
+        raise NotImplementedError
+
+    def service_delete(self, *, instance, actor):
+        raise NotImplementedError
+
+    def check_precondition(self, instance) -> None:
+        if_match = self.request.headers.get("If-Match")
+        if if_match and if_match.strip() != "*":
+            offered = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
+            if etag_for(instance) not in offered:
+                raise PreconditionFailed()
+
+    def get_object(self):
+        instance = super().get_object()
+        if self.request.method not in ("GET", "HEAD", "OPTIONS"):
+            self.check_precondition(instance)
+        return instance
+
+    def _reload(self, instance):
+        # Re-read through the viewset's queryset so annotations and related rows are there for the response.
+        return self.get_queryset().get(pk=instance.pk)
+
+    def perform_create(self, serializer):
+        instance = self.service_create(actor=self.request.user, data=dict(serializer.validated_data))
+        serializer.instance = self._reload(instance)
+
+    def perform_update(self, serializer):
+        instance = self.service_update(
+            instance=serializer.instance, actor=self.request.user, data=dict(serializer.validated_data)
+        )
+        serializer.instance = self._written = self._reload(instance)
+
+    def perform_destroy(self, instance):
+        self.service_delete(instance=instance, actor=self.request.user)
+
+    def update(self, request, *args, **kwargs):
+        response = super().update(request, *args, **kwargs)
+        written = getattr(self, "_written", None)
+        if written is not None:
+            response["ETag"] = etag_for(written)
+        return response
