@@ -1,69 +1,477 @@
-"""Evaluation pages.
+"""Evaluation pages: the tables of the evaluation module (effectiveness, efficiency, the five recommendation checks
+and their follow-up), charts, background evaluation runs and downloads.
 
-The evaluation logic (effectiveness, efficiency, recommendation checks, runs) belongs to the evaluation module
-(issue 3), which is not on main yet; until it is, this page shows the evaluation's funding tables built from what
-exists: approved funding by source and year, by activity type, and the public/private split — all summed by the
-database. The page reads only approved records, as the evaluation does.
+The views only ask evaluation.selectors / evaluation.services (the evaluation module) and arrange what they answer.
 """
 
+import json
+from decimal import Decimal
+from operator import itemgetter
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q, Sum
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from funding.choices import PRIVATE_SOURCES, RecipientKind
-from funding.models import FundingRecord
-from funding.selectors import ZERO, funding_by_source_and_year
-from registry.selectors import companies_reached
+from funding.choices import RecipientKind, Source
+from funding.exporters import ExportColumn, export_response
+from smartindustry.portal import SOURCE_COLOURS
 
-from .models import ActivityType
+from . import selectors
+from .choices import CheckStatus, EfficiencyVerdict, RunStatus, Verdict
+from .models import ActivityType, EvaluationRun, FollowUpAction, Indicator
+from .services import evaluation_run_start, follow_up_action_overdue
 
-DEFAULT_WINDOW = (2015, 2019)
+ZERO = selectors.ZERO
 
 
-def _year(value, default: int) -> int:
+def _window(request) -> tuple[int, int, dict]:
+    """The year window from ?year_min&year_max (the evaluation's 2015–2019 by default); bad input → errors shown."""
     try:
-        year = int(value)
-    except (TypeError, ValueError):
-        return default
-    return year if 2010 <= year <= 2040 else default
+        year_min, year_max = selectors.parse_year_window(request.GET)
+        return year_min, year_max, {}
+    except ValidationError as exc:
+        year_min, year_max = selectors.DEFAULT_YEAR_MIN, selectors.DEFAULT_YEAR_MAX
+        return year_min, year_max, exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+
+
+def _funding_matrix(year_min: int, year_max: int) -> dict:
+    """Approved fieldlab funding per source × year from the evaluation's funding_totals (one grouped query)."""
+    filters = selectors.FundingFilters(year_min=year_min, year_max=year_max, recipient_kind=RecipientKind.FIELDLAB)
+    rows = selectors.funding_totals(group_by=["source", "year"], filters=filters)
+    years = sorted({row["year"] for row in rows})
+    cell = {(row["source"], row["year"]): row["amount"] for row in rows}
+    sources = []
+    for code, label in Source.choices:
+        amounts = [cell.get((code, year), ZERO) for year in years]
+        sources.append({"code": code, "label": label, "amounts": amounts, "total": sum(amounts, ZERO)})
+    year_totals = [sum((cell.get((code, year), ZERO) for code in Source.values), ZERO) for year in years]
+    return {"years": years, "sources": sources, "year_totals": year_totals, "total": sum(year_totals, ZERO)}
+
+
+def _names():
+    types = dict(ActivityType.objects.values_list("code", "name"))
+    indicators = dict(Indicator.objects.values_list("code", "name"))
+    return types, indicators
+
+
+def _effectiveness(year_min: int, year_max: int, types: dict) -> dict:
+    tables = selectors.effectiveness_tables(year_min=year_min, year_max=year_max)
+    verdict_labels = dict(Verdict.choices)
+    years = list(range(year_min, year_max + 1))
+    by_year = {(row["activity_type"], row["year"]): row for row in tables["by_year"]}
+    rows = []
+    for row in tables["overall"]:
+        rows.append(
+            {
+                **row,
+                "verdict_label": verdict_labels.get(row["verdict"], row["verdict"]),
+                "percent": row["ratio"] * 100 if row["ratio"] is not None else None,
+                "years": [
+                    {
+                        "year": year,
+                        "verdict": by_year[(row["activity_type"], year)]["verdict"],
+                        "label": verdict_labels.get(by_year[(row["activity_type"], year)]["verdict"], ""),
+                        "ratio": by_year[(row["activity_type"], year)]["ratio"],
+                    }
+                    for year in years
+                    if (row["activity_type"], year) in by_year
+                ],
+            }
+        )
+    chart = {
+        "type": "bar",
+        "money": False,
+        "percent": True,
+        "labels": [row["name"] for row in rows],
+        "datasets": [
+            {
+                "label": str(_("Actual against target (%)")),
+                "data": [f"{row['percent']:.1f}" if row["percent"] is not None else None for row in rows],
+                "backgroundColor": "#0072B2",
+            }
+        ],
+    }
+    goals = [{**g, "activity_type_name": types.get(g["activity_type"], g["activity_type"])} for g in tables["goals"]]
+    return {"rows": rows, "years": years, "goals": goals, "chart": chart}
+
+
+def _efficiency(year_min: int, year_max: int, types: dict, indicators: dict) -> dict:
+    cost_rows = selectors.cost_per_output(year_min=year_min, year_max=year_max)
+    regional_rows = selectors.regional_cost_per_output(year_min=year_min, year_max=year_max)
+    verdicts = selectors.efficiency_by_activity_type(
+        year_min=year_min, year_max=year_max, cost_rows=cost_rows, regional_rows=regional_rows
+    )
+    labels = dict(EfficiencyVerdict.choices)
+
+    def named(row):
+        return {
+            **row,
+            "activity_type_name": types.get(row["activity_type"], row["activity_type"]),
+            "indicator_name": indicators.get(row["indicator"], row["indicator"]),
+            "verdict_label": labels.get(row["verdict"], row["verdict"]),
+        }
+
+    return {
+        "cost": [named(r) for r in cost_rows],
+        "regional": [named(r) for r in regional_rows],
+        "by_type": [
+            {
+                **r,
+                "name": types.get(r["activity_type"], r["activity_type"]),
+                "verdict_label": labels.get(r["verdict"], r["verdict"]),
+                "regional_label": labels.get(r["regional_verdict"], r["regional_verdict"]),
+            }
+            for r in verdicts
+        ],
+    }
+
+
+def _figure(key: str, value) -> tuple[str, str]:
+    """A check's figure for people: 'regional_amount' → ('Regional amount', '€ 74.921.703'); dicts and lists
+    become 'key: value' lists; yes/no for booleans."""
+    from registry.templatetags.portal import eur
+
+    label = key.replace("_", " ").capitalize()
+    if isinstance(value, bool):
+        return label, _("yes") if value else _("no")
+    if isinstance(value, dict):
+        return label, " · ".join(f"{k}: {v}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return label, ", ".join(str(v) for v in value)
+    if key.endswith("amount"):
+        return label, eur(value, 0)
+    if key.endswith("share") and value not in (None, ""):
+        return label, f"{Decimal(str(value)) * 100:.0f}%"
+    return label, str(value)
+
+
+def _recommendations(year_min: int, year_max: int) -> list[dict]:
+    checks = selectors.recommendation_checks(year_min=year_min, year_max=year_max)
+    actions: dict[str, list] = {}
+    for action in FollowUpAction.objects.select_related("recommendation").order_by("due_date", "id"):
+        action.overdue = follow_up_action_overdue(action)
+        actions.setdefault(action.recommendation.code, []).append(action)
+    labels = dict(CheckStatus.choices)
+    return [
+        {
+            **check,
+            "status_label": labels.get(check["status"], check["status"]),
+            "figure_items": [_figure(key, value) for key, value in sorted(check["figures"].items())],
+            "actions": actions.get(check["code"], []),
+        }
+        for check in checks
+    ]
 
 
 @login_required
 def index(request):
-    year_min = _year(request.GET.get("year_min"), DEFAULT_WINDOW[0])
-    year_max = _year(request.GET.get("year_max"), DEFAULT_WINDOW[1])
-    if year_max < year_min:
-        year_min, year_max = year_max, year_min
-    approved = (
-        FundingRecord.objects.approved()
-        .for_recipient_kind(RecipientKind.FIELDLAB)
-        .filter(year__gte=year_min, year__lte=year_max)
-    )
-    rows = approved.order_by().values("activity_type").annotate(amount=Sum("amount"), records=Count("id"))
-    by_type = {row["activity_type"]: row for row in rows}
-    activity_table = [
-        {
-            "name": activity_type.name,
-            "lead_level": activity_type.get_lead_level_display(),
-            "amount": by_type.get(activity_type.pk, {}).get("amount") or ZERO,
-            "records": by_type.get(activity_type.pk, {}).get("records") or 0,
-        }
-        for activity_type in ActivityType.objects.order_by("sort_order", "name")
-    ]
-    unassigned = by_type.get(None)
-    split = approved.aggregate(
-        private=Sum("amount", filter=Q(source__in=PRIVATE_SOURCES), default=ZERO),
-        public=Sum("amount", filter=~Q(source__in=PRIVATE_SOURCES), default=ZERO),
-    )
-    leverage = (split["public"] / split["private"]).quantize(ZERO) if split["private"] else None
+    year_min, year_max, errors = _window(request)
+    types, indicators = _names()
+    fieldlabs = selectors.FundingFilters(year_min=year_min, year_max=year_max, recipient_kind=RecipientKind.FIELDLAB)
+    leverage = selectors.funding_leverage(filters=fieldlabs)
+    matrix = _funding_matrix(year_min, year_max)
     context = {
         "year_min": year_min,
         "year_max": year_max,
-        "matrix": funding_by_source_and_year(queryset=approved),
-        "activity_table": activity_table,
-        "unassigned": unassigned,
-        "split": split,
+        "errors": errors,
+        "matrix": matrix,
         "leverage": leverage,
-        "companies": companies_reached(year_min=year_min, year_max=year_max),
+        "reach": selectors.companies_reached(year_min=year_min, year_max=year_max),
+        "effectiveness": _effectiveness(year_min, year_max, types),
+        "efficiency": _efficiency(year_min, year_max, types, indicators),
+        "recommendations": _recommendations(year_min, year_max),
+        "runs": EvaluationRun.objects.select_related("created_by").order_by("-created_at", "-id")[:10],
+        "source_colours": SOURCE_COLOURS,
     }
     return render(request, "evaluation/index.html", context)
+
+
+# --- downloads -----------------------------------------------------------------------------------------------
+
+
+def _table_rows(table: str, year_min: int, year_max: int) -> tuple[list[dict], str]:
+    types, indicators = _names()
+    if table == "funding":
+        filters = selectors.FundingFilters(year_min=year_min, year_max=year_max, recipient_kind=RecipientKind.FIELDLAB)
+        return selectors.funding_totals(group_by=["source", "year"], filters=filters), "fieldlab-funding"
+    if table == "effectiveness":
+        return selectors.effectiveness_tables(year_min=year_min, year_max=year_max)["by_year"], "effectiveness"
+    if table == "efficiency":
+        return selectors.cost_per_output(year_min=year_min, year_max=year_max), "cost-per-output"
+    if table == "regional-efficiency":
+        return selectors.regional_cost_per_output(year_min=year_min, year_max=year_max), "regional-cost-per-output"
+    if table == "recommendations":
+        rows = [
+            {
+                "number": c["number"],
+                "code": c["code"],
+                "title": c["title"],
+                "status": c["status"],
+                "compliant": c["compliant"],
+                "total": c["total"],
+                "share": c["share"],
+                "causes": "; ".join(f"{r['code']}: {r['problem']}" for r in c["records"]),
+            }
+            for c in selectors.recommendation_checks(year_min=year_min, year_max=year_max)
+        ]
+        return rows, "recommendations"
+    raise Http404(_("No such table."))
+
+
+@login_required
+def download(request, table, fmt):
+    """One evaluation table of the chosen window as CSV or XLSX (the same rows the page shows)."""
+    year_min, year_max, errors = _window(request)
+    if errors or fmt not in ("csv", "xlsx"):
+        raise Http404(_("Choose csv or xlsx and a valid year window."))
+    rows, name = _table_rows(table, year_min, year_max)
+    keys = list(rows[0]) if rows else ["empty"]
+    columns = [ExportColumn(key, itemgetter(key)) for key in keys]
+    return export_response(fmt, columns=columns, objects=rows, filename=f"{name}-{year_min}-{year_max}")
+
+
+# --- evaluation runs -----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def run_start(request):
+    if not request.user.is_bureau:
+        raise PermissionDenied(_("Only the programme bureau starts evaluation runs."))
+    params = {key: request.POST[key] for key in ("year_min", "year_max") if request.POST.get(key)}
+    try:
+        run = evaluation_run_start(actor=request.user, parameters=params)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("evaluation:index")
+    messages.success(request, _("Evaluation run %(id)s started.") % {"id": run.pk})
+    return redirect("evaluation:run_detail", pk=run.pk)
+
+
+@login_required
+def run_detail(request, pk):
+    run = get_object_or_404(EvaluationRun.objects.select_related("created_by"), pk=pk)
+    finished = run.status in (RunStatus.DONE, RunStatus.FAILED)
+    results = run.results or {}
+    labels = dict(CheckStatus.choices)
+    checks = [{**c, "status_label": labels.get(c["status"], c["status"])} for c in results.get("recommendations", [])]
+    context = {"run": run, "finished": finished, "results": results, "checks": checks}
+    template = "evaluation/_run_status.html" if request.htmx else "evaluation/run_detail.html"
+    return render(request, template, context)
+
+
+@login_required
+def run_results(request, pk):
+    """The frozen results of a run, exactly as stored, as a JSON file."""
+    run = get_object_or_404(EvaluationRun, pk=pk, status=RunStatus.DONE)
+    body = json.dumps(
+        {
+            "id": run.pk,
+            "parameters": run.parameters,
+            "fingerprint": run.fingerprint,
+            "data_summary": run.data_summary,
+            "results": run.results,
+        },
+        indent=2,
+        ensure_ascii=False,
+    )
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="evaluation-run-{run.pk}.json"'
+    return response
+
+
+# --- indicator measurements in the hub report ----------------------------------------------------------------
+
+
+class HubMeasurements:
+    """The indicator part of a hub's yearly report: rows are the hub's fieldlabs (and the hub itself), columns the
+    measurable (activity type, indicator) pairs of the output goals; a cell is one Measurement."""
+
+    def __init__(self, *, hub, year: int, fieldlabs: list, user, is_open: bool):
+        from .models import OutputGoal
+
+        self.hub, self.year, self.user, self.is_open = hub, year, user, is_open
+        self.fieldlabs = fieldlabs
+        seen, self.pairs = set(), []
+        goals = (
+            OutputGoal.objects.filter(indicator__isnull=False)
+            .select_related("activity_type", "indicator")
+            .order_by("activity_type__sort_order", "indicator__name")
+        )
+        for goal in goals:
+            key = (goal.activity_type_id, goal.indicator_id)
+            if key not in seen:
+                seen.add(key)
+                self.pairs.append((goal.activity_type, goal.indicator))
+        from django.db.models import Q
+
+        from .models import Measurement
+
+        self.cells = {
+            (m.fieldlab_id, m.hub_id, m.activity_type_id, m.indicator_id): m
+            for m in Measurement.objects.filter(year=year)
+            .filter(Q(fieldlab_id__in=[f.pk for f in fieldlabs]) | Q(hub=hub))
+            .select_related("fieldlab")  # recipient_hub_id reads the fieldlab's hub
+        }
+
+    def _cell(self, fieldlab, activity_type, indicator) -> dict:
+        from .services import user_may_edit_measurement
+
+        key = (fieldlab.pk if fieldlab else None, None if fieldlab else self.hub.pk, activity_type.pk, indicator.pk)
+        measurement = self.cells.get(key)
+        own = self.user.is_bureau or self.user.hub_id == self.hub.pk
+        editable = self.is_open and (user_may_edit_measurement(self.user, measurement) if measurement else own)
+        place = fieldlab.slug if fieldlab else "_hub"
+        from django.urls import reverse
+
+        return {
+            "measurement": measurement,
+            "editable": editable,
+            "name": f"m-{place}-{activity_type.code}-{indicator.code}",
+            "label": f"{indicator.name} · {activity_type.name} · {fieldlab.name if fieldlab else self.hub.name}",
+            "url": reverse(
+                "evaluation:measurement_cell",
+                args=[self.hub.slug, self.year, place, activity_type.code, indicator.code],
+            ),
+        }
+
+    def rows(self) -> list[dict]:
+        places = [*self.fieldlabs, None]
+        return [
+            {
+                "fieldlab": fieldlab,
+                "label": fieldlab.name if fieldlab else _("%(hub)s (hub-wide)") % {"hub": self.hub.name},
+                "cells": [self._cell(fieldlab, at, ind) for at, ind in self.pairs],
+            }
+            for fieldlab in places
+        ]
+
+    def pending(self):
+        from django.db.models import Q
+
+        from funding.choices import RecordStatus
+
+        from .models import Measurement
+
+        return Measurement.objects.filter(
+            Q(fieldlab__hub=self.hub) | Q(hub=self.hub),
+            year=self.year,
+            status__in=(RecordStatus.DRAFT, RecordStatus.RETURNED),
+        ).select_related("fieldlab")
+
+
+def _save_measurement(report: HubMeasurements, fieldlab, activity_type, indicator, raw: str, user):
+    from funding.forms import parse_number
+
+    from .services import measurement_create, measurement_update
+
+    if not report.is_open:
+        raise ValidationError(_("The reporting period %(year)s of this hub is closed; ask the bureau to reopen it.")
+                              % {"year": report.year})  # fmt: skip
+    value = parse_number(raw)
+    key = (fieldlab.pk if fieldlab else None, None if fieldlab else report.hub.pk, activity_type.pk, indicator.pk)
+    measurement = report.cells.get(key)
+    if measurement is None:
+        if value is None:
+            return None
+        place = {"fieldlab": fieldlab} if fieldlab else {"hub": report.hub}
+        return measurement_create(
+            actor=user,
+            activity_type=activity_type,
+            indicator=indicator,
+            year=report.year,
+            value=value,
+            provenance="published",
+            provenance_source=_("Hub report %(hub)s %(year)s, entered by %(user)s")
+            % {"hub": report.hub.name, "year": report.year, "user": user.get_username()},
+            **place,
+        )
+    if value is None:
+        raise ValidationError(_("A reported measurement cannot be emptied; enter 0 or ask the bureau."))
+    return measurement_update(measurement=measurement, actor=user, data={"value": value})
+
+
+@login_required
+@require_POST
+def measurement_cell(request, hub, year, place, activity, indicator):
+    """htmx: save one indicator cell of a hub report in place."""
+    from django.db import transaction
+
+    from funding.views import HubReport, _require_report_access
+    from registry.models import Hub
+
+    hub_obj = get_object_or_404(Hub, slug=hub)
+    _require_report_access(request.user, hub_obj)
+    report = HubReport(hub=hub_obj, year=year, user=request.user)
+    fieldlab = None
+    if place != "_hub":
+        fieldlab = next((f for f in report.fieldlabs if f.slug == place), None)
+        if fieldlab is None:
+            raise PermissionDenied(_("This fieldlab is not part of this hub's report for that year."))
+    activity_type = get_object_or_404(ActivityType, code=activity)
+    indicator_obj = get_object_or_404(Indicator, code=indicator)
+    measurements = HubMeasurements(
+        hub=hub_obj, year=year, fieldlabs=report.fieldlabs, user=request.user, is_open=report.is_open
+    )
+    if (activity_type, indicator_obj) not in measurements.pairs:
+        raise Http404(_("No output goal measures this indicator for this activity type."))
+    cell = measurements._cell(fieldlab, activity_type, indicator_obj)
+    error = None
+    try:
+        with transaction.atomic():
+            _save_measurement(measurements, fieldlab, activity_type, indicator_obj, request.POST.get(cell["name"], ""),
+                              request.user)  # fmt: skip
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    measurements = HubMeasurements(
+        hub=hub_obj, year=year, fieldlabs=report.fieldlabs, user=request.user, is_open=report.is_open
+    )
+    cell = measurements._cell(fieldlab, activity_type, indicator_obj)
+    cell["error"] = error
+    if error:
+        cell["posted"] = request.POST.get(cell["name"], "")
+    return render(request, "evaluation/_measurement_cell.html", {"cell": cell})
+
+
+def _measurement_review(request, pk, action):
+    from django.http import HttpResponseRedirect
+    from django.urls import reverse
+
+    from funding.views import _safe_next
+
+    from .models import Measurement
+
+    measurement = get_object_or_404(Measurement, pk=pk)
+    try:
+        action(measurement)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return HttpResponseRedirect(_safe_next(request, reverse("funding:report_review")))
+
+
+@login_required
+@require_POST
+def measurement_approve_view(request, pk):
+    from .services import measurement_approve
+
+    def act(measurement):
+        measurement_approve(measurement=measurement, actor=request.user)
+        messages.success(request, _("Measurement %(id)s approved.") % {"id": measurement.pk})
+
+    return _measurement_review(request, pk, act)
+
+
+@login_required
+@require_POST
+def measurement_return_view(request, pk):
+    from .services import measurement_return
+
+    def act(measurement):
+        measurement_return(measurement=measurement, actor=request.user, comment=request.POST.get("comment", ""))
+        messages.success(request, _("Measurement %(id)s returned to the hub.") % {"id": measurement.pk})
+
+    return _measurement_review(request, pk, act)

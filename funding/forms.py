@@ -120,6 +120,24 @@ def parse_amount(raw: str) -> Decimal | None:
     return amount.quantize(Decimal("0.01"))
 
 
+def parse_number(raw: str) -> Decimal | None:
+    """A non-negative count or measure as typed in either language ('1.250', '12,5'); empty → None."""
+    text = (raw or "").strip().replace("\u00a0", "").replace(" ", "")
+    if not text:
+        return None
+    if not re.fullmatch(r"-?[0-9.,]+", text):
+        raise ValidationError(_("Enter a number, for example 120 or 12,5."))
+    try:
+        value = Decimal(_normalise_number(text))
+    except InvalidOperation:
+        raise ValidationError(_("Enter a number, for example 120 or 12,5.")) from None
+    if value < 0:
+        raise ValidationError(_("A measured value cannot be negative."))
+    if value.as_tuple().exponent < -2:
+        raise ValidationError(_("Use at most two decimals."))
+    return value.quantize(Decimal("0.01"))
+
+
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Spreadsheet (CSV or XLSX)"),

@@ -572,15 +572,22 @@ def report_year(request, hub, year):
             cell["error"] = errors.get(cell["name"])
             if cell["name"] in request.POST:
                 cell["posted"] = request.POST[cell["name"]]
+    from evaluation.views import HubMeasurements
+
+    measurements = HubMeasurements(
+        hub=hub_obj, year=year, fieldlabs=report.fieldlabs, user=request.user, is_open=report.is_open
+    )
     context = {
         "hub": hub_obj,
         "year": year,
         "years": report_years(),
         "report": report,
+        "measurement_pairs": measurements.pairs,
+        "measurement_rows": measurements.rows(),
         "rows": rows,
         "sources": Source.choices,
         "totals": totals,
-        "pending_count": report.pending().count(),
+        "pending_count": report.pending().count() + measurements.pending().count(),
         "returned": report.returned(),
         "status_counts": status_counts,
         "status_summary": report.status_summary(status_counts),
@@ -643,17 +650,36 @@ def report_cell(request, hub, year, fieldlab, source):
 def report_submit(request, hub, year):
     hub_obj = get_object_or_404(Hub, slug=hub)
     _require_report_access(request.user, hub_obj)
+    from evaluation.services import measurement_submit
+    from evaluation.views import HubMeasurements
+
     report = HubReport(hub=hub_obj, year=year, user=request.user)
     pending = list(report.pending().select_related("fieldlab"))
+    measurements = list(
+        HubMeasurements(
+            hub=hub_obj, year=year, fieldlabs=report.fieldlabs, user=request.user, is_open=report.is_open
+        ).pending()
+    )
     try:
         with transaction.atomic():
+            if measurements and not report.is_open:
+                raise ValidationError(
+                    _("The reporting period %(year)s of this hub is closed; ask the bureau to reopen it.")
+                    % {"year": year}
+                )
             for record in pending:
                 funding_record_submit(record=record, actor=request.user)
+            for measurement in measurements:
+                measurement_submit(measurement=measurement, actor=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        if pending:
-            messages.success(request, _("%(n)s records submitted to the programme bureau.") % {"n": len(pending)})
+        if pending or measurements:
+            messages.success(
+                request,
+                _("%(n)s records and %(m)s measurements submitted to the programme bureau.")
+                % {"n": len(pending), "m": len(measurements)},
+            )
         else:
             messages.info(request, _("There was nothing to submit."))
     return redirect("funding:report_year", hub=hub, year=year)
@@ -669,14 +695,26 @@ def report_approve_all(request, hub, year):
             Q(fieldlab__hub=hub_obj) | Q(hub=hub_obj), year=year, status=RecordStatus.SUBMITTED
         ).select_related("fieldlab")
     )
+    from evaluation.models import Measurement
+    from evaluation.services import measurement_approve
+
+    submitted_measurements = list(
+        Measurement.objects.filter(Q(fieldlab__hub=hub_obj) | Q(hub=hub_obj), year=year, status=RecordStatus.SUBMITTED)
+    )
     try:
         with transaction.atomic():
             for record in submitted:
                 funding_record_approve(record=record, actor=request.user)
+            for measurement in submitted_measurements:
+                measurement_approve(measurement=measurement, actor=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("%(n)s records approved.") % {"n": len(submitted)})
+        messages.success(
+            request,
+            _("%(n)s records and %(m)s measurements approved.")
+            % {"n": len(submitted), "m": len(submitted_measurements)},
+        )
     return HttpResponseRedirect(_safe_next(request, reverse("funding:report_review")))
 
 
@@ -708,6 +746,18 @@ def report_review(request):
         key = (hub.slug if hub else "", record.year)
         group = groups.setdefault(key, {"hub": hub, "year": record.year, "records": []})
         group["records"].append(record)
+    from evaluation.models import Measurement
+
+    measurements = (
+        Measurement.objects.filter(status=RecordStatus.SUBMITTED)
+        .select_related("fieldlab__hub", "hub", "activity_type", "indicator", "created_by")
+        .order_by("year", "fieldlab__name", "indicator__name")
+    )
+    for measurement in measurements:
+        hub = measurement.hub or (measurement.fieldlab.hub if measurement.fieldlab else None)
+        key = (hub.slug if hub else "", measurement.year)
+        group = groups.setdefault(key, {"hub": hub, "year": measurement.year, "records": []})
+        group.setdefault("measurements", []).append(measurement)
     return render(request, "funding/report_review.html", {"groups": list(groups.values())})
 
 

@@ -149,8 +149,8 @@ PAGE_QUERIES = {
     # session + user, then a fixed set of aggregates: the dashboard's totals, per-year and per-source sums,
     # fieldlabs per year (one query for all years), companies reached, the status panel's years, counts and periods.
     "/": 14,
-    "/reports/noord/2019/": 13,
-    "/reports/review/": 3,
+    "/reports/noord/2019/": 16,  # + the goals, the measurements and their pending count
+    "/reports/review/": 4,  # + the submitted measurements
 }
 
 
