@@ -98,8 +98,15 @@ class HubDetailView(PortalDetailView):
         hub = self.object
         approved = FundingRecord.objects.approved().filter(Q(hub=hub) | Q(fieldlab__hub=hub))
         context["matrix"] = funding_by_source_and_year(queryset=approved)
-        context["fieldlabs"] = hub.fieldlabs.select_related("province").annotate(
-            approved_total=Sum("funding_records__amount", filter=Q(funding_records__status="approved"), default=ZERO)
+        # order_by explicitly: Meta.ordering is not applied to a query with GROUP BY (the Sum).
+        context["fieldlabs"] = (
+            hub.fieldlabs.select_related("province")
+            .annotate(
+                approved_total=Sum(
+                    "funding_records__amount", filter=Q(funding_records__status="approved"), default=ZERO
+                )
+            )
+            .order_by("name")
         )
         context["periods"] = hub.reporting_periods.order_by("-year")
         context["coordinator_count"] = hub.coordinators.filter(is_active=True).count()
