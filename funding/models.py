@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -16,6 +17,9 @@ from smartindustry.models import YEAR_MAX, YEAR_MIN, ProvenanceModel, TimeStampe
 from .choices import FunderKind, FundingKind, PeriodStatus, Realisation, RecipientKind, RecordStatus, Source
 
 year_validators = [MinValueValidator(YEAR_MIN), MaxValueValidator(YEAR_MAX)]
+lazy_year_range_message = lazy(
+    lambda: _("The year is outside %(min)s–%(max)s.") % {"min": YEAR_MIN, "max": YEAR_MAX}, str
+)
 
 
 class Funder(ProvenanceModel):
@@ -131,7 +135,9 @@ class FundingRecord(ProvenanceModel):
             models.CheckConstraint(
                 condition=year_range_q("year"),
                 name="%(app_label)s_%(class)s_year_range",
-                violation_error_message=_("The year is outside %(min)s–%(max)s.") % {"min": YEAR_MIN, "max": YEAR_MAX},
+                # Interpolated lazily: formatting at import would freeze the message in the language active then
+                # (Dutch under the default settings), and makemigrations would see a change that is not there.
+                violation_error_message=lazy_year_range_message(),
             ),
             models.CheckConstraint(condition=Q(kind__in=FundingKind.values), name="%(app_label)s_%(class)s_kind_valid"),
             models.CheckConstraint(
