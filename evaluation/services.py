@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from funding.choices import RecordStatus
+from funding.services import COORDINATOR_EDITABLE_STATUSES, reporting_period_check_open
 from registry.services import registry_record_create, registry_record_update
 from smartindustry.services import apply_changes, audited_save
 
@@ -82,7 +83,7 @@ MEASUREMENT_FIELDS = frozenset(
         "evidence_note",
     }
 )
-COORDINATOR_EDITABLE = (RecordStatus.DRAFT, RecordStatus.RETURNED)
+COORDINATOR_EDITABLE = COORDINATOR_EDITABLE_STATUSES
 
 
 def user_may_edit_measurement(user: User, measurement: Measurement) -> bool:
@@ -113,6 +114,7 @@ def measurement_create(*, actor: User, **fields) -> Measurement:
     else:
         _require(actor.is_bureau, _("Only the bureau and hub coordinators may report measurements."))
     measurement.status = status
+    reporting_period_check_open(measurement)
     return audited_save(measurement, actor=actor, reason="created")
 
 
@@ -120,11 +122,13 @@ def measurement_create(*, actor: User, **fields) -> Measurement:
 def measurement_update(*, measurement: Measurement, actor: User, data: dict) -> Measurement:
     measurement = Measurement.objects.select_for_update().get(pk=measurement.pk)
     _require(user_may_edit_measurement(actor, measurement), _("You may not change this measurement."))
+    reporting_period_check_open(measurement)  # the period the measurement is in now …
     changed = apply_changes(measurement, data, allowed=MEASUREMENT_FIELDS)
     if not changed:
         return measurement
     if actor.is_coordinator:
         _require(measurement.recipient_hub_id == actor.hub_id, _("Coordinators may only report for their own hub."))
+    reporting_period_check_open(measurement)  # … and the one it moves to
     return audited_save(measurement, actor=actor, reason="changed: " + ", ".join(changed))
 
 
@@ -134,6 +138,7 @@ def _measurement_transition(measurement: Measurement, *, actor: User, allowed_fr
         raise ValidationError(
             {"status": _("A %(status)s measurement cannot become %(to)s.") % {"status": measurement.status, "to": to}}
         )
+    reporting_period_check_open(measurement)
     measurement.status = to
     if to in (RecordStatus.APPROVED, RecordStatus.RETURNED):
         measurement.review_comment = comment

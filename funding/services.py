@@ -64,16 +64,20 @@ def _require(condition: bool, message: str) -> None:
         raise PermissionDenied(message)
 
 
-def _check_period_open(record: FundingRecord) -> None:
-    hub_id = record.recipient_hub_id
+def reporting_period_check_open(item) -> None:
+    """Refuse a change to anything a hub reports (funding records, measurements) in a closed reporting period.
+
+    `item` needs `recipient_hub_id` (the reporting hub, or None for national items) and `year`.
+    """
+    hub_id = item.recipient_hub_id
     if hub_id is None:
         return
-    closed = ReportingPeriod.objects.filter(hub_id=hub_id, year=record.year, status=PeriodStatus.CLOSED).exists()
+    closed = ReportingPeriod.objects.filter(hub_id=hub_id, year=item.year, status=PeriodStatus.CLOSED).exists()
     if closed:
         raise ValidationError(
             {
                 "year": _("The reporting period %(year)s of this hub is closed; ask the bureau to reopen it.")
-                % {"year": record.year}
+                % {"year": item.year}
             }
         )
 
@@ -98,7 +102,7 @@ def funding_record_create(*, actor: User, **fields) -> FundingRecord:
     record.status = status
     if status == RecordStatus.APPROVED:
         record.reviewed_by, record.reviewed_at = actor, timezone.now()
-    _check_period_open(record)
+    reporting_period_check_open(record)
     return audited_save(record, actor=actor, reason="created")
 
 
@@ -106,20 +110,20 @@ def funding_record_create(*, actor: User, **fields) -> FundingRecord:
 def funding_record_update(*, record: FundingRecord, actor: User, data: dict) -> FundingRecord:
     record = FundingRecord.objects.select_for_update().get(pk=record.pk)
     _require(user_may_edit_record(actor, record), _("You may not change this record."))
-    _check_period_open(record)  # the period the record is in now …
+    reporting_period_check_open(record)  # the period the record is in now …
     changed = apply_changes(record, data, allowed=EDITABLE_FIELDS)
     if not changed:
         return record
     if actor.is_coordinator:
         _require(record.recipient_hub_id == actor.hub_id, _("Coordinators may only report for their own hub."))
-    _check_period_open(record)  # … and the one it moves to
+    reporting_period_check_open(record)  # … and the one it moves to
     return audited_save(record, actor=actor, reason="changed: " + ", ".join(changed))
 
 
 @transaction.atomic
 def funding_record_delete(*, record: FundingRecord, actor: User) -> None:
     _require(user_may_edit_record(actor, record), _("You may not delete this record."))
-    _check_period_open(record)
+    reporting_period_check_open(record)
     audited_delete(record, actor=actor, reason="deleted")
 
 
@@ -132,7 +136,7 @@ def _transition(
         raise ValidationError(
             {"status": _("A %(status)s record cannot become %(to)s.") % {"status": record.status, "to": to}}
         )
-    _check_period_open(record)
+    reporting_period_check_open(record)
     record.status = to
     now = timezone.now()
     if to == RecordStatus.SUBMITTED:

@@ -104,3 +104,30 @@ def test_intervention_logic_is_bureau_only(evaluation_data, bureau_user, coordin
         intervention_logic_create(model=Bottleneck, actor=coordinator, data={"code": "x", "name": "X"})
     b = intervention_logic_create(model=Bottleneck, actor=bureau_user, data={"code": "x", "name": "X"})
     assert b.history.first().history_user == bureau_user
+
+
+def test_closed_reporting_period_refuses_measurements_until_reopened(evaluation_data, bureau_user):
+    from funding.services import reporting_period_close, reporting_period_reopen
+
+    hub = evaluation_data.hub_b
+    coordinator = factories.CoordinatorFactory(hub=hub)
+    fl = factories.FieldlabFactory(hub=hub)
+    fields = {"activity_type": evaluation_data.activate, "indicator": evaluation_data.reach, "fieldlab": fl}
+    draft = measurement_create(actor=coordinator, year=2019, value=Decimal("3"), **fields)
+    open_year = measurement_create(actor=coordinator, year=2016, value=Decimal("4"), **fields)
+    reporting_period_close(hub=hub, year=2019, actor=bureau_user)
+
+    with pytest.raises(ValidationError, match="closed"):
+        measurement_update(measurement=draft, actor=coordinator, data={"value": Decimal("5")})
+    with pytest.raises(ValidationError, match="closed"):
+        measurement_submit(measurement=draft, actor=coordinator)
+    with pytest.raises(ValidationError, match="closed"):
+        measurement_create(actor=coordinator, year=2019, value=Decimal("1"), **{**fields, "fieldlab": None, "hub": hub})
+    with pytest.raises(ValidationError, match="closed"):  # moving a measurement into the closed year
+        measurement_update(measurement=open_year, actor=coordinator, data={"year": 2019})
+    draft.refresh_from_db()
+    open_year.refresh_from_db()
+    assert (draft.value, draft.status, open_year.year) == (Decimal("3.00"), "draft", 2016)
+
+    reporting_period_reopen(hub=hub, year=2019, actor=bureau_user)
+    assert measurement_update(measurement=draft, actor=coordinator, data={"value": Decimal("5")}).value == Decimal("5")
