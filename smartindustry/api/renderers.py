@@ -104,7 +104,7 @@ class TabularRenderer(BaseRenderer):
     def to_bytes(self, header: list[str], rows: Iterable[dict]) -> bytes:
         raise NotImplementedError
 
-    def stream_response(self, rows: Iterator[dict], *, header: list[str], filename: str):
+    def stream_response(self, rows: Iterator[dict], *, header: list[str], filename: str, bom: bool = False):
         raise NotImplementedError
 
 
@@ -113,8 +113,10 @@ class CSVRenderer(TabularRenderer):
     format = "csv"
 
     @staticmethod
-    def iter_lines(header: list[str], rows: Iterable[dict]) -> Iterator[str]:
+    def iter_lines(header: list[str], rows: Iterable[dict], *, bom: bool = False) -> Iterator[str]:
         writer = csv.writer(_Echo())
+        if bom:
+            yield "\ufeff"  # for spreadsheet users: Excel then reads the UTF-8 (accented Dutch names) correctly
         yield writer.writerow(header)
         for row in rows:
             flat = flatten_row(row)
@@ -123,9 +125,10 @@ class CSVRenderer(TabularRenderer):
     def to_bytes(self, header, rows):
         return "".join(self.iter_lines(header, rows)).encode("utf-8")
 
-    def stream_response(self, rows, *, header, filename):
+    def stream_response(self, rows, *, header, filename, bom: bool = False):
         response = StreamingHttpResponse(
-            (line.encode("utf-8") for line in self.iter_lines(header, rows)), content_type="text/csv; charset=utf-8"
+            (line.encode("utf-8") for line in self.iter_lines(header, rows, bom=bom)),
+            content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
@@ -167,7 +170,7 @@ class XLSXRenderer(TabularRenderer):
         workbook.save(buffer)
         return buffer.getvalue()
 
-    def stream_response(self, rows, *, header, filename):
+    def stream_response(self, rows, *, header, filename, bom: bool = False):
         # The XLSX container is a zip with a central directory at the end; it cannot be streamed byte by byte.
         # Write-only mode keeps memory flat while rows are added; the finished file is then sent.
         from django.http import HttpResponse
