@@ -16,8 +16,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from funding.choices import RecipientKind, Source
+from funding.choices import RecipientKind
 from funding.exporters import ExportColumn, export_response
+from funding.selectors import source_year_matrix
 from smartindustry.portal import SOURCE_COLOURS
 
 from . import selectors
@@ -41,15 +42,7 @@ def _window(request) -> tuple[int, int, dict]:
 def _funding_matrix(year_min: int, year_max: int) -> dict:
     """Approved fieldlab funding per source × year from the evaluation's funding_totals (one grouped query)."""
     filters = selectors.FundingFilters(year_min=year_min, year_max=year_max, recipient_kind=RecipientKind.FIELDLAB)
-    rows = selectors.funding_totals(group_by=["source", "year"], filters=filters)
-    years = sorted({row["year"] for row in rows})
-    cell = {(row["source"], row["year"]): row["amount"] for row in rows}
-    sources = []
-    for code, label in Source.choices:
-        amounts = [cell.get((code, year), ZERO) for year in years]
-        sources.append({"code": code, "label": label, "amounts": amounts, "total": sum(amounts, ZERO)})
-    year_totals = [sum((cell.get((code, year), ZERO) for code in Source.values), ZERO) for year in years]
-    return {"years": years, "sources": sources, "year_totals": year_totals, "total": sum(year_totals, ZERO)}
+    return source_year_matrix(selectors.funding_totals(group_by=["source", "year"], filters=filters))
 
 
 def _names():

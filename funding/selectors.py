@@ -71,7 +71,12 @@ def funding_by_source_and_year(*, queryset) -> dict:
     Returns {"years": [...], "sources": [{"code", "label", "amounts": [per year], "total"}], "year_totals": [...],
     "total"}; the pivot only arranges the already aggregated rows.
     """
-    rows = list(queryset.order_by().values("year", "source").annotate(amount=Sum("amount")))
+    return source_year_matrix(queryset.order_by().values("year", "source").annotate(amount=Sum("amount")))
+
+
+def source_year_matrix(rows) -> dict:
+    """Arrange already aggregated rows ({"source", "year", "amount"}) as the matrix described above."""
+    rows = list(rows)
     years = sorted({row["year"] for row in rows})
     cell = {(row["source"], row["year"]): row["amount"] for row in rows}
     sources = []
