@@ -4,9 +4,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-# Years the registry accepts: the programme's prehistory (2010) to well past any plan.
-YEAR_MIN = 2010
-YEAR_MAX = 2040
+from .constants import YEAR_MAX, YEAR_MIN
+
+__all__ = ["YEAR_MAX", "YEAR_MIN", "Provenance", "ProvenanceModel", "TimeStampedModel", "year_range_q"]
 
 
 class Provenance(models.TextChoices):

@@ -1,0 +1,21 @@
+"""Constants that every app shares, defined once.
+
+Change a bound here and the models' validators and database checks (through a migration), the filtersets, the
+forms, the API schema and the portal all follow.
+"""
+
+# Years the registry accepts: the programme's prehistory (2010) to well past any plan. The database enforces them
+# (CheckConstraint via smartindustry.models.year_range_q); filtersets and forms use the same bounds.
+YEAR_MIN = 2010
+YEAR_MAX = 2040
+
+# The window of the Dialogic evaluation (2021): fieldlab funding 2015–2019, the €314M figure. The dashboard, the
+# evaluation page, the API's evaluation tables and `manage.py evaluate` default to it.
+EVALUATION_YEAR_MIN = 2015
+EVALUATION_YEAR_MAX = 2019
+
+# The first year hubs report for (the programme started in 2015).
+REPORT_FIRST_YEAR = 2015
+
+# The file formats every list and table exports to (besides JSON in the API), in the order offered.
+EXPORT_FORMATS = ("csv", "xlsx")
