@@ -15,7 +15,12 @@ class Role(models.TextChoices):
 
     BUREAU = "bureau", _("Programme bureau")
     COORDINATOR = "coordinator", _("Hub coordinator")
+    HUB_VIEWER = "hub_viewer", _("Hub viewer")
     ANALYST = "analyst", _("Ministry analyst")
+
+
+# Roles bound to exactly one hub (the database enforces it); what each may do there is accounts/policy.py's business.
+HUB_ROLES = (Role.COORDINATOR, Role.HUB_VIEWER)
 
 
 class User(AbstractUser):
@@ -28,7 +33,7 @@ class User(AbstractUser):
         blank=True,
         related_name="coordinators",
         verbose_name=_("hub"),
-        help_text=_("The one hub a coordinator reports for; empty for every other role."),
+        help_text=_("The one hub a coordinator or hub viewer works for; empty for every other role."),
     )
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
@@ -38,12 +43,14 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=Q(role="") | Q(role__in=Role.values), name="%(app_label)s_%(class)s_role_valid"
             ),
-            # A coordinator is bound to exactly one hub; nobody else is bound to any.
+            # A hub role is bound to exactly one hub; nobody else is bound to any.
             models.CheckConstraint(
-                condition=(Q(role=Role.COORDINATOR) & Q(hub__isnull=False))
-                | (~Q(role=Role.COORDINATOR) & Q(hub__isnull=True)),
-                name="%(app_label)s_%(class)s_coordinator_has_one_hub",
-                violation_error_message=_("A hub coordinator needs exactly one hub; other roles have none."),
+                condition=(Q(role__in=HUB_ROLES) & Q(hub__isnull=False))
+                | (~Q(role__in=HUB_ROLES) & Q(hub__isnull=True)),
+                name="%(app_label)s_%(class)s_hub_role_has_one_hub",
+                violation_error_message=_(
+                    "A hub coordinator or hub viewer needs exactly one hub; other roles have none."
+                ),
             ),
         ]
 
@@ -54,6 +61,10 @@ class User(AbstractUser):
     @property
     def is_coordinator(self) -> bool:
         return self.role == Role.COORDINATOR
+
+    @property
+    def is_hub_viewer(self) -> bool:
+        return self.role == Role.HUB_VIEWER
 
     @property
     def is_analyst(self) -> bool:

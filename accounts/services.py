@@ -15,7 +15,7 @@ from smartindustry.services import audited_save
 from .models import ApiToken, Role, User, hash_token
 
 # The bureau edits every record in the admin; the other roles work in the portal and the API only.
-BUREAU_APPS = ("registry", "funding", "evaluation")
+BUREAU_APPS = ("registry", "funding", "evaluation", "reporting")
 BUREAU_EXTRA_PERMISSIONS = (("accounts", "view_user"), ("accounts", "view_apitoken"), ("accounts", "change_apitoken"))
 
 

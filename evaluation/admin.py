@@ -1,12 +1,13 @@
 """Admin for the intervention logic, norms, measurements, recommendations and (read-only) runs.
 
-Edits in the admin go through Django's ModelAdmin save, which validates with full_clean and is recorded by
-django-simple-history with the request user (HistoryRequestMiddleware), as for the other apps' admins.
+The policy decides and the services write (smartindustry/admin_base.py): the intervention logic through the
+bureau's generic services, measurements through their own services and the one workflow.
 """
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+
+from smartindustry.admin_base import ReadOnlyInline, ServiceAdmin, workflow_admin_action
 
 from .models import (
     ActivityType,
@@ -22,29 +23,34 @@ from .models import (
     RecommendationCheck,
     VerdictBand,
 )
+from .services import (
+    follow_up_action_create,
+    follow_up_action_update,
+    measurement_approve,
+    measurement_create,
+    measurement_submit,
+    measurement_update,
+)
 
 
-class OutputGoalInline(admin.TabularInline):
+class OutputGoalInline(ReadOnlyInline):
     model = OutputGoal
-    extra = 0
     fields = ("code", "name", "indicator", "provenance")
     show_change_link = True
 
 
-class OutputTargetInline(admin.TabularInline):
+class OutputTargetInline(ReadOnlyInline):
     model = OutputTarget
-    extra = 0
     fields = ("year", "value", "provenance", "provenance_source")
 
 
-class FollowUpActionInline(admin.TabularInline):
+class FollowUpActionInline(ReadOnlyInline):
     model = FollowUpAction
-    extra = 0
     fields = ("title", "owner", "due_date", "status", "evidence", "provenance")
 
 
 @admin.register(ActivityType)
-class ActivityTypeAdmin(SimpleHistoryAdmin):
+class ActivityTypeAdmin(ServiceAdmin):
     list_display = (
         "name",
         "code",
@@ -62,21 +68,21 @@ class ActivityTypeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Bottleneck)
-class BottleneckAdmin(SimpleHistoryAdmin):
+class BottleneckAdmin(ServiceAdmin):
     list_display = ("name", "code", "sort_order", "provenance")
     search_fields = ("name", "code")
     list_filter = ("provenance",)
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(ServiceAdmin):
     list_display = ("name", "code", "unit", "provenance")
     list_filter = ("unit", "provenance")
     search_fields = ("name", "code")
 
 
 @admin.register(OutputGoal)
-class OutputGoalAdmin(SimpleHistoryAdmin):
+class OutputGoalAdmin(ServiceAdmin):
     list_display = ("name", "code", "activity_type", "indicator", "provenance")
     list_filter = ("activity_type", "provenance")
     list_select_related = ("activity_type", "indicator")
@@ -86,43 +92,71 @@ class OutputGoalAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Measurement)
-class MeasurementAdmin(SimpleHistoryAdmin):
+class MeasurementAdmin(ServiceAdmin):
     list_display = ("indicator", "activity_type", "year", "fieldlab", "hub", "value", "status", "provenance")
     list_filter = ("status", "year", "activity_type", "indicator", "provenance")
     list_select_related = ("indicator", "activity_type", "fieldlab", "hub")
     search_fields = ("fieldlab__name", "hub__name", "indicator__name")
     autocomplete_fields = ("fieldlab", "hub")
-    readonly_fields = ("created_by",)
+    readonly_fields = ("status", "review_comment", "created_by", "submitted_at", "reviewed_by", "reviewed_at")
+    actions = [
+        workflow_admin_action(
+            lambda item, actor: measurement_submit(measurement=item, actor=actor),
+            name="submit_selected",
+            description=_("Submit selected measurements for review"),
+        ),
+        workflow_admin_action(
+            lambda item, actor: measurement_approve(measurement=item, actor=actor),
+            name="approve_selected",
+            description=_("Approve selected submitted measurements"),
+        ),
+    ]
+
+    def service_create(self, *, actor, data):
+        return measurement_create(actor=actor, **data)
+
+    def service_update(self, *, instance, actor, data):
+        return measurement_update(measurement=instance, actor=actor, data=data)
 
 
 @admin.register(VerdictBand)
-class VerdictBandAdmin(SimpleHistoryAdmin):
+class VerdictBandAdmin(ServiceAdmin):
     list_display = ("verdict", "min_ratio", "provenance")
 
 
 @admin.register(EfficiencyNorm)
-class EfficiencyNormAdmin(SimpleHistoryAdmin):
+class EfficiencyNormAdmin(ServiceAdmin):
     list_display = ("activity_type", "indicator", "max_cost_per_unit", "max_regional_cost_per_unit", "provenance")
     list_select_related = ("activity_type", "indicator")
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(SimpleHistoryAdmin):
+class RecommendationAdmin(ServiceAdmin):
     list_display = ("number", "title", "code", "met_share", "partly_share", "provenance")
     inlines = [FollowUpActionInline]
 
 
 @admin.register(FollowUpAction)
-class FollowUpActionAdmin(SimpleHistoryAdmin):
+class FollowUpActionAdmin(ServiceAdmin):
     list_display = ("title", "recommendation", "owner", "due_date", "status")
     list_filter = ("status", "recommendation")
     list_select_related = ("recommendation",)
     search_fields = ("title", "owner")
+    fields = ("recommendation", "title", "owner", "due_date", "status", "evidence")
+
+    def get_readonly_fields(self, request, obj=None):
+        # An action stays with its recommendation; the service changes only the action's own fields.
+        return ("recommendation",) if obj else ()
+
+    def service_create(self, *, actor, data):
+        return follow_up_action_create(actor=actor, **data)
+
+    def service_update(self, *, instance, actor, data):
+        return follow_up_action_update(action=instance, actor=actor, data=data)
 
 
 class RecommendationCheckInline(admin.TabularInline):
     model = RecommendationCheck
-    extra = 0
     can_delete = False
     fields = ("recommendation", "status", "compliant", "total", "figures", "records")
     readonly_fields = fields
@@ -151,9 +185,12 @@ class EvaluationRunAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(OutputTarget)
-class OutputTargetAdmin(SimpleHistoryAdmin):
+class OutputTargetAdmin(ServiceAdmin):
     list_display = ("goal", "year", "value", "provenance")
     list_filter = ("year", "goal__activity_type", "provenance")
     list_select_related = ("goal",)

@@ -16,7 +16,8 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from funding.choices import RecordStatus
+from reporting.choices import RecordStatus
+from reporting.models import ReviewableModel
 from smartindustry.models import YEAR_MAX, YEAR_MIN, ProvenanceModel, TimeStampedModel, year_range_q
 
 from .choices import (
@@ -203,7 +204,7 @@ class OutputTarget(ProvenanceModel):
         return f"{self.goal} {self.year}: {self.value}"
 
 
-class Measurement(ProvenanceModel):
+class Measurement(ReviewableModel, ProvenanceModel):
     """The actual value of an indicator for an activity type in a year, at a fieldlab, at a hub or programme-wide.
 
     It goes through the same draft → submitted → approved workflow as funding; only approved values count.
@@ -235,12 +236,7 @@ class Measurement(ProvenanceModel):
     value = models.DecimalField(
         _("value"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
     )
-    status = models.CharField(_("status"), max_length=16, choices=RecordStatus.choices, default=RecordStatus.DRAFT)
     evidence_note = models.TextField(_("evidence"), blank=True)
-    review_comment = models.TextField(_("review comment"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
-    )
     history = HistoricalRecords()
 
     class Meta(ProvenanceModel.Meta):
@@ -278,14 +274,6 @@ class Measurement(ProvenanceModel):
     def __str__(self):
         place = self.fieldlab or self.hub or _("programme")
         return f"{self.indicator} {self.year} @ {place}: {self.value}"
-
-    @property
-    def recipient_hub_id(self) -> int | None:
-        if self.hub_id:
-            return self.hub_id
-        if self.fieldlab_id:
-            return self.fieldlab.hub_id
-        return None
 
 
 class VerdictBand(ProvenanceModel):

@@ -1,7 +1,7 @@
 """Every write of the evaluation module: keyword-only, atomic, validated and audited.
 
 - intervention logic and norms: the bureau edits them (generic create/update, as for the registry);
-- measurements: the same draft → submitted → approved/returned workflow and rules as funding records;
+- measurements: reviewable items, the one workflow of reporting/workflow.py (as funding records);
 - follow-up actions on the recommendations;
 - evaluation runs: start (records the request, enqueues the task after commit) and execute (freezes the results).
 """
@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import traceback
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import policy
 from accounts.models import User
-from funding.choices import RecordStatus
-from funding.services import COORDINATOR_EDITABLE_STATUSES, reporting_period_check_open
 from registry.services import registry_record_create, registry_record_update
+from reporting.choices import WorkflowAction
+from reporting.workflow import period_check_open, workflow_check_edit, workflow_prepare_new, workflow_transition
 from smartindustry.services import apply_changes, audited_save
 
 from .choices import ActionStatus, RunStatus
@@ -51,11 +52,6 @@ LOGIC_MODELS = (
 )
 
 
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise PermissionDenied(message)
-
-
 def intervention_logic_create(*, model: type[models.Model], actor: User, data: dict) -> models.Model:
     if model not in LOGIC_MODELS:
         raise ValueError(f"{model.__name__} is not part of the intervention logic")
@@ -83,92 +79,45 @@ MEASUREMENT_FIELDS = frozenset(
         "evidence_note",
     }
 )
-COORDINATOR_EDITABLE = COORDINATOR_EDITABLE_STATUSES
-
-
-def user_may_edit_measurement(user: User, measurement: Measurement) -> bool:
-    if user.is_bureau:
-        return True
-    return (
-        user.is_coordinator
-        and measurement.recipient_hub_id == user.hub_id
-        and measurement.status in COORDINATOR_EDITABLE
-    )
+# Changing one of these on an approved measurement changes what the evaluation counts: it goes back to review.
+MEASUREMENT_COUNTED_FIELDS = frozenset({"activity_type", "indicator", "year", "fieldlab", "hub", "value"})
 
 
 @transaction.atomic
 def measurement_create(*, actor: User, **fields) -> Measurement:
     """Coordinators report drafts for their own hub and its fieldlabs; the bureau may set any status."""
-    status = fields.pop("status", RecordStatus.DRAFT)
+    requested = fields.pop("status", None)
     unknown = set(fields) - MEASUREMENT_FIELDS
     if unknown:
         raise ValueError(f"Fields not editable here: {', '.join(sorted(unknown))}")
     # Built in one go: a required relation cannot be read (as apply_changes does) before it is set.
     measurement = Measurement(created_by=actor, **fields)
-    if actor.is_coordinator:
-        _require(
-            measurement.recipient_hub_id is not None and measurement.recipient_hub_id == actor.hub_id,
-            _("Coordinators may only report for their own hub."),
-        )
-        status = RecordStatus.DRAFT
-    else:
-        _require(actor.is_bureau, _("Only the bureau and hub coordinators may report measurements."))
-    measurement.status = status
-    reporting_period_check_open(measurement)
+    workflow_prepare_new(measurement, actor=actor, requested=requested)
     return audited_save(measurement, actor=actor, reason="created")
 
 
 @transaction.atomic
 def measurement_update(*, measurement: Measurement, actor: User, data: dict) -> Measurement:
-    measurement = Measurement.objects.select_for_update().get(pk=measurement.pk)
-    _require(user_may_edit_measurement(actor, measurement), _("You may not change this measurement."))
-    reporting_period_check_open(measurement)  # the period the measurement is in now …
+    measurement = Measurement.objects.select_for_update(of=("self",)).select_related("fieldlab").get(pk=measurement.pk)
+    policy.require(actor, policy.Action.CHANGE, measurement)
+    period_check_open(measurement)  # the period it is in now; workflow_check_edit checks the one it moves to
     changed = apply_changes(measurement, data, allowed=MEASUREMENT_FIELDS)
     if not changed:
         return measurement
-    if actor.is_coordinator:
-        _require(measurement.recipient_hub_id == actor.hub_id, _("Coordinators may only report for their own hub."))
-    reporting_period_check_open(measurement)  # … and the one it moves to
-    return audited_save(measurement, actor=actor, reason="changed: " + ", ".join(changed))
+    reason = workflow_check_edit(measurement, actor=actor, changed=changed, counted=MEASUREMENT_COUNTED_FIELDS)
+    return audited_save(measurement, actor=actor, reason=reason)
 
 
-def _measurement_transition(measurement: Measurement, *, actor: User, allowed_from, to: str, comment: str = ""):
-    measurement = Measurement.objects.select_for_update().get(pk=measurement.pk)
-    if measurement.status not in allowed_from:
-        raise ValidationError(
-            {"status": _("A %(status)s measurement cannot become %(to)s.") % {"status": measurement.status, "to": to}}
-        )
-    reporting_period_check_open(measurement)
-    measurement.status = to
-    if to in (RecordStatus.APPROVED, RecordStatus.RETURNED):
-        measurement.review_comment = comment
-    return audited_save(measurement, actor=actor, reason=to)
-
-
-@transaction.atomic
 def measurement_submit(*, measurement: Measurement, actor: User) -> Measurement:
-    _require(user_may_edit_measurement(actor, measurement), _("You may not submit this measurement."))
-    return _measurement_transition(
-        measurement, actor=actor, allowed_from=COORDINATOR_EDITABLE, to=RecordStatus.SUBMITTED
-    )
+    return workflow_transition(measurement, action=WorkflowAction.SUBMIT, actor=actor)
 
 
-@transaction.atomic
 def measurement_approve(*, measurement: Measurement, actor: User, comment: str = "") -> Measurement:
-    _require(actor.is_bureau, _("Only the bureau approves reports."))
-    return _measurement_transition(
-        measurement, actor=actor, allowed_from=(RecordStatus.SUBMITTED,), to=RecordStatus.APPROVED, comment=comment
-    )
+    return workflow_transition(measurement, action=WorkflowAction.APPROVE, actor=actor, comment=comment)
 
 
-@transaction.atomic
 def measurement_return(*, measurement: Measurement, actor: User, comment: str) -> Measurement:
-    _require(actor.is_bureau, _("Only the bureau returns reports."))
-    if not comment.strip():
-        raise ValidationError({"review_comment": _("Say what needs fixing when returning a report.")})
-    return _measurement_transition(
-        measurement, actor=actor, allowed_from=(RecordStatus.SUBMITTED,), to=RecordStatus.RETURNED, comment=comment
-    )
+    return workflow_transition(measurement, action=WorkflowAction.RETURN, actor=actor, comment=comment)
 
 
 # --- follow-up actions --------------------------------------------------------------------------------------
@@ -178,7 +127,7 @@ ACTION_FIELDS = frozenset({"title", "owner", "due_date", "status", "evidence"})
 
 @transaction.atomic
 def follow_up_action_create(*, recommendation: Recommendation, actor: User, **fields) -> FollowUpAction:
-    _require(actor.is_bureau, _("Only the bureau tracks follow-up actions."))
+    policy.require(actor, policy.Action.CHANGE, FollowUpAction, _("Only the bureau tracks follow-up actions."))
     action = FollowUpAction(recommendation=recommendation)
     apply_changes(action, fields, allowed=ACTION_FIELDS)
     return audited_save(action, actor=actor, reason="created")
@@ -186,7 +135,7 @@ def follow_up_action_create(*, recommendation: Recommendation, actor: User, **fi
 
 @transaction.atomic
 def follow_up_action_update(*, action: FollowUpAction, actor: User, data: dict) -> FollowUpAction:
-    _require(actor.is_bureau, _("Only the bureau tracks follow-up actions."))
+    policy.require(actor, policy.Action.CHANGE, FollowUpAction, _("Only the bureau tracks follow-up actions."))
     action = FollowUpAction.objects.select_for_update().get(pk=action.pk)
     changed = apply_changes(action, data, allowed=ACTION_FIELDS)
     if not changed:
@@ -208,7 +157,7 @@ def follow_up_action_overdue(action: FollowUpAction, *, today=None) -> bool:
 def evaluation_run_start(*, actor: User | None, parameters: dict | None = None) -> EvaluationRun:
     """Record a run request and enqueue it once the request is committed (eager without a broker)."""
     if actor is not None:
-        _require(actor.is_bureau, _("Only the programme bureau starts evaluation runs."))
+        policy.require(actor, policy.Action.RUN_EVALUATION)
     year_min, year_max = parse_year_window(parameters)
     unknown = set(parameters or {}) - {"year_min", "year_max"}
     if unknown:

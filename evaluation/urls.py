@@ -10,11 +10,4 @@ urlpatterns = [
     path("runs/", views.run_start, name="run_start"),
     path("runs/<int:pk>/", views.run_detail, name="run_detail"),
     path("runs/<int:pk>/results.json", views.run_results, name="run_results"),
-    path(
-        "reports/<slug:hub>/<int:year>/measurements/<slug:place>/<slug:activity>/<slug:indicator>/",
-        views.measurement_cell,
-        name="measurement_cell",
-    ),
-    path("measurements/<int:pk>/approve/", views.measurement_approve_view, name="measurement_approve"),
-    path("measurements/<int:pk>/return/", views.measurement_return_view, name="measurement_return"),
 ]

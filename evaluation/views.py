@@ -10,12 +10,13 @@ from operator import itemgetter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import policy
 from funding.choices import RecipientKind
 from funding.exporters import ExportColumn, export_response
 from funding.selectors import source_year_matrix
@@ -233,8 +234,7 @@ def download(request, table, fmt):
 @login_required
 @require_POST
 def run_start(request):
-    if not request.user.is_bureau:
-        raise PermissionDenied(_("Only the programme bureau starts evaluation runs."))
+    policy.require(request.user, policy.Action.RUN_EVALUATION)
     params = {key: request.POST[key] for key in ("year_min", "year_max") if request.POST.get(key)}
     try:
         run = evaluation_run_start(actor=request.user, parameters=params)
@@ -275,193 +275,3 @@ def run_results(request, pk):
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="evaluation-run-{run.pk}.json"'
     return response
-
-
-# --- indicator measurements in the hub report ----------------------------------------------------------------
-
-
-class HubMeasurements:
-    """The indicator part of a hub's yearly report: rows are the hub's fieldlabs (and the hub itself), columns the
-    measurable (activity type, indicator) pairs of the output goals; a cell is one Measurement."""
-
-    def __init__(self, *, hub, year: int, fieldlabs: list, user, is_open: bool):
-        from .models import OutputGoal
-
-        self.hub, self.year, self.user, self.is_open = hub, year, user, is_open
-        self.fieldlabs = fieldlabs
-        seen, self.pairs = set(), []
-        goals = (
-            OutputGoal.objects.filter(indicator__isnull=False)
-            .select_related("activity_type", "indicator")
-            .order_by("activity_type__sort_order", "indicator__name")
-        )
-        for goal in goals:
-            key = (goal.activity_type_id, goal.indicator_id)
-            if key not in seen:
-                seen.add(key)
-                self.pairs.append((goal.activity_type, goal.indicator))
-        from django.db.models import Q
-
-        from .models import Measurement
-
-        self.cells = {
-            (m.fieldlab_id, m.hub_id, m.activity_type_id, m.indicator_id): m
-            for m in Measurement.objects.filter(year=year)
-            .filter(Q(fieldlab_id__in=[f.pk for f in fieldlabs]) | Q(hub=hub))
-            .select_related("fieldlab")  # recipient_hub_id reads the fieldlab's hub
-        }
-
-    def _cell(self, fieldlab, activity_type, indicator) -> dict:
-        from .services import user_may_edit_measurement
-
-        key = (fieldlab.pk if fieldlab else None, None if fieldlab else self.hub.pk, activity_type.pk, indicator.pk)
-        measurement = self.cells.get(key)
-        own = self.user.is_bureau or self.user.hub_id == self.hub.pk
-        editable = self.is_open and (user_may_edit_measurement(self.user, measurement) if measurement else own)
-        place = fieldlab.slug if fieldlab else "_hub"
-        from django.urls import reverse
-
-        return {
-            "measurement": measurement,
-            "editable": editable,
-            "name": f"m-{place}-{activity_type.code}-{indicator.code}",
-            "label": f"{indicator.name} · {activity_type.name} · {fieldlab.name if fieldlab else self.hub.name}",
-            "url": reverse(
-                "evaluation:measurement_cell",
-                args=[self.hub.slug, self.year, place, activity_type.code, indicator.code],
-            ),
-        }
-
-    def rows(self) -> list[dict]:
-        places = [*self.fieldlabs, None]
-        return [
-            {
-                "fieldlab": fieldlab,
-                "label": fieldlab.name if fieldlab else _("%(hub)s (hub-wide)") % {"hub": self.hub.name},
-                "cells": [self._cell(fieldlab, at, ind) for at, ind in self.pairs],
-            }
-            for fieldlab in places
-        ]
-
-    def pending(self):
-        from django.db.models import Q
-
-        from funding.choices import RecordStatus
-
-        from .models import Measurement
-
-        return Measurement.objects.filter(
-            Q(fieldlab__hub=self.hub) | Q(hub=self.hub),
-            year=self.year,
-            status__in=(RecordStatus.DRAFT, RecordStatus.RETURNED),
-        ).select_related("fieldlab")
-
-
-def _save_measurement(report: HubMeasurements, fieldlab, activity_type, indicator, raw: str, user):
-    from funding.forms import parse_number
-
-    from .services import measurement_create, measurement_update
-
-    value = parse_number(raw)  # a closed period is refused by the services
-    key = (fieldlab.pk if fieldlab else None, None if fieldlab else report.hub.pk, activity_type.pk, indicator.pk)
-    measurement = report.cells.get(key)
-    if measurement is None:
-        if value is None:
-            return None
-        place = {"fieldlab": fieldlab} if fieldlab else {"hub": report.hub}
-        return measurement_create(
-            actor=user,
-            activity_type=activity_type,
-            indicator=indicator,
-            year=report.year,
-            value=value,
-            provenance="published",
-            provenance_source=_("Hub report %(hub)s %(year)s, entered by %(user)s")
-            % {"hub": report.hub.name, "year": report.year, "user": user.get_username()},
-            **place,
-        )
-    if value is None:
-        raise ValidationError(_("A reported measurement cannot be emptied; enter 0 or ask the bureau."))
-    return measurement_update(measurement=measurement, actor=user, data={"value": value})
-
-
-@login_required
-@require_POST
-def measurement_cell(request, hub, year, place, activity, indicator):
-    """htmx: save one indicator cell of a hub report in place."""
-    from django.db import transaction
-
-    from funding.views import HubReport, _require_report_access
-    from registry.models import Hub
-
-    hub_obj = get_object_or_404(Hub, slug=hub)
-    _require_report_access(request.user, hub_obj)
-    report = HubReport(hub=hub_obj, year=year, user=request.user)
-    fieldlab = None
-    if place != "_hub":
-        fieldlab = next((f for f in report.fieldlabs if f.slug == place), None)
-        if fieldlab is None:
-            raise PermissionDenied(_("This fieldlab is not part of this hub's report for that year."))
-    activity_type = get_object_or_404(ActivityType, code=activity)
-    indicator_obj = get_object_or_404(Indicator, code=indicator)
-    measurements = HubMeasurements(
-        hub=hub_obj, year=year, fieldlabs=report.fieldlabs, user=request.user, is_open=report.is_open
-    )
-    if (activity_type, indicator_obj) not in measurements.pairs:
-        raise Http404(_("No output goal measures this indicator for this activity type."))
-    cell = measurements._cell(fieldlab, activity_type, indicator_obj)
-    error = None
-    try:
-        with transaction.atomic():
-            _save_measurement(measurements, fieldlab, activity_type, indicator_obj, request.POST.get(cell["name"], ""),
-                              request.user)  # fmt: skip
-    except ValidationError as exc:
-        error = " ".join(exc.messages)
-    measurements = HubMeasurements(
-        hub=hub_obj, year=year, fieldlabs=report.fieldlabs, user=request.user, is_open=report.is_open
-    )
-    cell = measurements._cell(fieldlab, activity_type, indicator_obj)
-    cell["error"] = error
-    if error:
-        cell["posted"] = request.POST.get(cell["name"], "")
-    return render(request, "evaluation/_measurement_cell.html", {"cell": cell})
-
-
-def _measurement_review(request, pk, action):
-    from django.http import HttpResponseRedirect
-    from django.urls import reverse
-
-    from funding.views import _safe_next
-
-    from .models import Measurement
-
-    measurement = get_object_or_404(Measurement, pk=pk)
-    try:
-        action(measurement)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return HttpResponseRedirect(_safe_next(request, reverse("funding:report_review")))
-
-
-@login_required
-@require_POST
-def measurement_approve_view(request, pk):
-    from .services import measurement_approve
-
-    def act(measurement):
-        measurement_approve(measurement=measurement, actor=request.user)
-        messages.success(request, _("Measurement %(id)s approved.") % {"id": measurement.pk})
-
-    return _measurement_review(request, pk, act)
-
-
-@login_required
-@require_POST
-def measurement_return_view(request, pk):
-    from .services import measurement_return
-
-    def act(measurement):
-        measurement_return(measurement=measurement, actor=request.user, comment=request.POST.get("comment", ""))
-        messages.success(request, _("Measurement %(id)s returned to the hub.") % {"id": measurement.pk})
-
-    return _measurement_review(request, pk, act)

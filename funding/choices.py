@@ -1,6 +1,21 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The workflow's states belong to the reporting app (one workflow for everything reviewable); funding uses them.
+from reporting.choices import PeriodStatus, RecordStatus
+
+__all__ = [
+    "PRIVATE_SOURCES",
+    "PUBLIC_SOURCES",
+    "FunderKind",
+    "FundingKind",
+    "PeriodStatus",
+    "Realisation",
+    "RecipientKind",
+    "RecordStatus",
+    "Source",
+]
+
 
 class Source(models.TextChoices):
     """The five funding sources of the evaluation (DESIGN contract codes)."""
@@ -36,19 +51,7 @@ class Realisation(models.TextChoices):
     REALISED = "realised", _("Realised")
 
 
-class RecordStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    APPROVED = "approved", _("Approved")
-    RETURNED = "returned", _("Returned")
-
-
 class RecipientKind(models.TextChoices):
     FIELDLAB = "fieldlab", _("Fieldlab")
     HUB = "hub", _("Hub")
     BUREAU = "bureau", _("Programme bureau")
-
-
-class PeriodStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")

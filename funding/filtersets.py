@@ -11,8 +11,8 @@ from registry.filtersets import (
     year_filter,
 )
 
-from .choices import FunderKind, FundingKind, PeriodStatus, Realisation, RecipientKind, RecordStatus, Source
-from .models import Funder, FundingRecord, ReportingPeriod
+from .choices import FunderKind, FundingKind, Realisation, RecipientKind, RecordStatus, Source
+from .models import Funder, FundingRecord
 
 
 class AmountFilter(df.NumberFilter):
@@ -72,17 +72,4 @@ class FundingRecordFilterSet(SearchFilterMixin):
         return queryset.for_recipient_kind(value)
 
 
-class ReportingPeriodFilterSet(df.FilterSet):
-    hub = df.CharFilter(field_name="hub__slug", label=_("Hub (slug)"))
-    status = df.ChoiceFilter(choices=PeriodStatus.choices, label=_("Open or closed"))
-    year = year_filter("year", label=_("Year"))
-    year_min = year_filter("year", "gte", _("In or after this year"))
-    year_max = year_filter("year", "lte", _("In or before this year"))
-    ordering = ordering_filter("year", "hub__name", "status")
-
-    class Meta:
-        model = ReportingPeriod
-        fields = ["year", "status"]
-
-
-__all__ = ["FunderFilterSet", "FundingRecordFilterSet", "IntegerFilter", "ReportingPeriodFilterSet"]
+__all__ = ["FunderFilterSet", "FundingRecordFilterSet", "IntegerFilter"]

@@ -1,8 +1,7 @@
-"""Funders, funding records and the hub reporting periods."""
+"""Funders and funding records. (Reporting periods belong to the reporting app.)"""
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q, Value
@@ -12,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registry.models import Fieldlab, Hub, ProgrammeBureau, Province
-from smartindustry.models import YEAR_MAX, YEAR_MIN, ProvenanceModel, TimeStampedModel, year_range_q
+from reporting.models import ReviewableModel
+from smartindustry.models import YEAR_MAX, YEAR_MIN, ProvenanceModel, year_range_q
 
-from .choices import FunderKind, FundingKind, PeriodStatus, Realisation, RecipientKind, RecordStatus, Source
+from .choices import FunderKind, FundingKind, Realisation, RecipientKind, RecordStatus, Source
 
 year_validators = [MinValueValidator(YEAR_MIN), MaxValueValidator(YEAR_MAX)]
 lazy_year_range_message = lazy(
@@ -56,7 +56,7 @@ class FundingRecordQuerySet(models.QuerySet):
         return self.filter(**{f"{kind}__isnull": False})
 
 
-class FundingRecord(ProvenanceModel):
+class FundingRecord(ReviewableModel, ProvenanceModel):
     """One amount from one source to one recipient in one year. Only approved records count in evaluations."""
 
     # Exactly one recipient (database check below). PROTECT: money records must outlive edits to organisations.
@@ -92,17 +92,7 @@ class FundingRecord(ProvenanceModel):
         related_name="funding_records",
         verbose_name=_("activity type"),
     )
-    status = models.CharField(_("status"), max_length=16, choices=RecordStatus.choices, default=RecordStatus.DRAFT)
     evidence_note = models.TextField(_("evidence"), blank=True)
-    review_comment = models.TextField(_("review comment"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
-    )
-    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
-    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True, editable=False)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
-    )
     history = HistoricalRecords()
 
     objects = FundingRecordQuerySet.as_manager()
@@ -184,45 +174,3 @@ class FundingRecord(ProvenanceModel):
         if self.bureau_id:
             return RecipientKind.BUREAU
         return None
-
-    @property
-    def recipient_hub_id(self) -> int | None:
-        """The hub whose coordinators report this record (the fieldlab's hub, or the hub itself)."""
-        if self.hub_id:
-            return self.hub_id
-        if self.fieldlab_id:
-            return self.fieldlab.hub_id
-        return None
-
-
-class ReportingPeriod(TimeStampedModel):
-    """A hub's reporting year. A closed period refuses edits until the bureau reopens it."""
-
-    hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="reporting_periods", verbose_name=_("hub"))
-    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators)
-    status = models.CharField(_("status"), max_length=16, choices=PeriodStatus.choices, default=PeriodStatus.OPEN)
-    deadline = models.DateField(_("deadline"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
-    )
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["-year", "hub__name"]
-        verbose_name = _("reporting period")
-        verbose_name_plural = _("reporting periods")
-        constraints = [
-            models.UniqueConstraint(fields=["hub", "year"], name="%(app_label)s_%(class)s_unique_hub_year"),
-            models.CheckConstraint(condition=year_range_q("year"), name="%(app_label)s_%(class)s_year_range"),
-            models.CheckConstraint(
-                condition=Q(status__in=PeriodStatus.values), name="%(app_label)s_%(class)s_status_valid"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.hub} {self.year} ({self.get_status_display()})"
-
-    @property
-    def is_open(self) -> bool:
-        return self.status == PeriodStatus.OPEN

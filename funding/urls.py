@@ -24,18 +24,4 @@ urlpatterns = [
     path("funders/<slug:slug>/", views.FunderDetailView.as_view(), name="funder_detail"),
     path("funders/<slug:slug>/edit/", views.funder_update, name="funder_update"),
     path("funders/<slug:slug>/delete/", views.funder_delete, name="funder_delete"),
-    # hub reporting
-    path("reports/", views.report_index, name="report_index"),
-    path("reports/review/", views.report_review, name="report_review"),
-    path("reports/<slug:hub>/", views.report_hub, name="report_hub"),
-    path("reports/<slug:hub>/<int:year>/", views.report_year, name="report_year"),
-    path("reports/<slug:hub>/<int:year>/submit/", views.report_submit, name="report_submit"),
-    path("reports/<slug:hub>/<int:year>/approve/", views.report_approve_all, name="report_approve_all"),
-    path("reports/<slug:hub>/<int:year>/close/", views.report_period, {"action": "close"}, name="report_close"),
-    path("reports/<slug:hub>/<int:year>/reopen/", views.report_period, {"action": "reopen"}, name="report_reopen"),
-    path(
-        "reports/<slug:hub>/<int:year>/cells/<slug:fieldlab>/<str:source>/",
-        views.report_cell,
-        name="report_cell",
-    ),
 ]

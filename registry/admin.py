@@ -1,7 +1,9 @@
+"""Admin of the registry's organisations: the policy decides, the services write (smartindustry/admin_base.py)."""
+
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from funding.models import FundingRecord
+from smartindustry.admin_base import ReadOnlyInline, ServiceAdmin
 
 from .models import Company, Fieldlab, Hub, Participation, Partner, ProgrammeBureau, Province
 
@@ -12,13 +14,12 @@ class ProvenanceListMixin:
     provenance_filters = ("provenance",)
 
 
-class FundingRecordInline(admin.TabularInline):
+class FundingRecordInline(ReadOnlyInline):
+    """A fieldlab's funding, to read; each record is changed on its own page, through the workflow."""
+
     model = FundingRecord
     fk_name = "fieldlab"
-    extra = 0
     fields = ("year", "source", "funder", "amount", "kind", "realisation", "activity_type", "status", "provenance")
-    autocomplete_fields = ("funder",)
-    show_change_link = True
     ordering = ("year", "source")
 
 
@@ -27,7 +28,7 @@ class HubFundingRecordInline(FundingRecordInline):
 
 
 @admin.register(Partner)
-class PartnerAdmin(SimpleHistoryAdmin):
+class PartnerAdmin(ServiceAdmin):
     list_display = ("short_name", "name", "kind", "joined_year", "provenance")
     list_filter = ("kind", "provenance")
     search_fields = ("name", "short_name")
@@ -35,19 +36,19 @@ class PartnerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProgrammeBureau)
-class ProgrammeBureauAdmin(SimpleHistoryAdmin):
+class ProgrammeBureauAdmin(ServiceAdmin):
     list_display = ("name", "founded_year", "city", "provenance")
 
 
 @admin.register(Province)
-class ProvinceAdmin(SimpleHistoryAdmin):
+class ProvinceAdmin(ServiceAdmin):
     list_display = ("name", "code")
     search_fields = ("name", "code")
     prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(Hub)
-class HubAdmin(SimpleHistoryAdmin):
+class HubAdmin(ServiceAdmin):
     list_display = ("name", "slug", "founded_year", "coordinating_organisation", "provenance")
     list_filter = ("provenance", "provinces")
     search_fields = ("name", "short_name", "slug")
@@ -57,7 +58,7 @@ class HubAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Fieldlab)
-class FieldlabAdmin(SimpleHistoryAdmin):
+class FieldlabAdmin(ServiceAdmin):
     list_display = ("name", "theme", "city", "province", "hub", "tno_type", "start_year", "status", "provenance")
     list_filter = ("hub", "status", "tno_type", "start_year", "provenance", "province")
     list_select_related = ("hub", "province")
@@ -68,7 +69,7 @@ class FieldlabAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Company)
-class CompanyAdmin(SimpleHistoryAdmin):
+class CompanyAdmin(ServiceAdmin):
     list_display = ("name", "kvk_number", "size_class", "city", "province", "provenance")
     list_filter = ("size_class", "provenance", "province")
     list_select_related = ("province",)
@@ -76,7 +77,7 @@ class CompanyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(SimpleHistoryAdmin):
+class ParticipationAdmin(ServiceAdmin):
     list_display = ("company", "fieldlab", "hub", "year", "support_type", "provenance")
     list_filter = ("year", "support_type", "hub", "provenance")
     list_select_related = ("company", "fieldlab", "hub")

@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts import policy
 from funding.exporters import ExportColumn
 from funding.models import FundingRecord
-from funding.selectors import ZERO, funding_by_source_and_year, funding_records_visible_to
+from funding.selectors import ZERO, funding_by_source_and_year
 from smartindustry.portal import (
     Column,
     FilterField,
@@ -176,9 +177,8 @@ class FieldlabDetailView(PortalDetailView):
         context["matrix"] = funding_by_source_and_year(
             queryset=FundingRecord.objects.approved().filter(fieldlab=fieldlab)
         )
-        context["records"] = funding_records_visible_to(
-            self.request.user, FundingRecord.objects.filter(fieldlab=fieldlab)
-        ).select_related("funder", "activity_type")
+        records = FundingRecord.objects.filter(fieldlab=fieldlab).select_related("funder", "activity_type")
+        context["records"] = policy.visible_to(self.request.user, records)
         participations = Participation.objects.filter(fieldlab=fieldlab)
         context["company_count"] = participations.aggregate(n=Count("company", distinct=True))["n"]
         context["participations"] = participations.select_related("company").order_by("-year", "company__name")[:50]

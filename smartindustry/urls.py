@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("smartindustry.api.urls")),
     path("evaluation/", include("evaluation.urls")),
+    path("reports/", include("reporting.urls")),
     path("", include("registry.urls")),
     path("", include("funding.urls")),
     path("", views.home, name="home"),

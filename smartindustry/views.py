@@ -47,9 +47,8 @@ DASHBOARD_YEARS = (2015, 2019)  # the window of the Dialogic evaluation's €314
 @login_required
 def home(request):
     """The dashboard: headline figures of approved fieldlab funding, charts, and the reporting status panel."""
-    from funding.selectors import hub_reporting_status
-    from funding.views import status_years
     from registry.selectors import companies_reached, fieldlabs_per_year
+    from reporting.selectors import hub_reporting_status, status_years
     from smartindustry.portal import SOURCE_COLOURS
 
     year_min, year_max = DASHBOARD_YEARS

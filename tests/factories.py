@@ -7,8 +7,9 @@ import factory
 from accounts.models import Role, User
 from evaluation.models import ActivityType
 from funding.choices import FundingKind, Realisation, RecordStatus, Source
-from funding.models import Funder, FundingRecord, ReportingPeriod
+from funding.models import Funder, FundingRecord
 from registry.models import Company, Fieldlab, Hub, Participation, Partner, ProgrammeBureau, Province
+from reporting.models import ReportingPeriod
 
 
 class ProvinceFactory(factory.django.DjangoModelFactory):

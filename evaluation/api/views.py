@@ -15,6 +15,8 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import policy
+
 from .. import selectors
 from ..checks import recommendation_checks
 from ..filtersets import EvaluationRunFilterSet
@@ -279,6 +281,7 @@ class EvaluationRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
     """Frozen evaluation runs. Everyone reads; the bureau starts one with POST (it runs in the worker)."""
 
     queryset = EvaluationRun.objects.select_related("created_by").order_by("-created_at", "-id")
+    policy_actions = {"create": policy.Action.RUN_EVALUATION}
     filterset_class = EvaluationRunFilterSet
     ordering_fields = ["created_at", "id"]
     search_fields = []

@@ -7,7 +7,7 @@ from registry.models import Fieldlab, Hub, ProgrammeBureau, Province
 from smartindustry.api.serializers import ApiModelSerializer
 
 from ..choices import RecipientKind
-from ..models import Funder, FundingRecord, ReportingPeriod
+from ..models import Funder, FundingRecord
 
 RECIPIENT_MODELS = {
     RecipientKind.FIELDLAB: Fieldlab,
@@ -133,20 +133,6 @@ class WorkflowCommentSerializer(serializers.Serializer):
     comment = serializers.CharField(
         required=False, allow_blank=True, max_length=5000, help_text=_lazy("Review comment (required when returning).")
     )
-
-
-class ReportingPeriodSerializer(ApiModelSerializer):
-    hub = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text=_lazy("Hub (slug)."))
-
-    class Meta:
-        model = ReportingPeriod
-        fields = ["id", "hub", "year", "status", "deadline", "closed_at", "created_at", "updated_at"]
-        brief_fields = ["id", "hub", "year", "status"]
-
-
-class ReportingPeriodActionSerializer(serializers.Serializer):
-    hub = serializers.SlugRelatedField(slug_field="slug", queryset=Hub.objects.all(), help_text=_lazy("Hub (slug)."))
-    year = serializers.IntegerField(min_value=2010, max_value=2040, help_text=_lazy("Reporting year."))
 
 
 # --- 360Giving -----------------------------------------------------------------------------------------------

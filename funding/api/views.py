@@ -7,15 +7,15 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from accounts import policy
 from registry.services import registry_record_create, registry_record_delete, registry_record_update
 from smartindustry.api.renderers import TabularRenderer
-from smartindustry.api.views import EXPORT_CHUNK_SIZE, ReadOnlyApiViewSet, ServiceModelViewSet
+from smartindustry.api.views import EXPORT_CHUNK_SIZE, ServiceModelViewSet
 
 from .. import services
 from ..choices import RecordStatus
-from ..filtersets import FunderFilterSet, FundingRecordFilterSet, ReportingPeriodFilterSet
-from ..models import Funder, FundingRecord, ReportingPeriod
-from ..selectors import funding_records_visible_to
+from ..filtersets import FunderFilterSet, FundingRecordFilterSet
+from ..models import Funder, FundingRecord
 from . import serializers, threesixtygiving
 
 
@@ -84,7 +84,11 @@ class FundingRecordViewSet(ServiceModelViewSet):
     ).order_by("year", "source", "pk")
     serializer_class = serializers.FundingRecordSerializer
     filterset_class = FundingRecordFilterSet
-    coordinator_may_write = True
+    policy_actions = {
+        "submit": policy.Action.SUBMIT,
+        "approve": policy.Action.APPROVE,
+        "return_": policy.Action.RETURN,
+    }
     # The service validates model fields; the API names the recipient differently.
     service_error_field_map = {
         "fieldlab": "recipient",
@@ -94,7 +98,7 @@ class FundingRecordViewSet(ServiceModelViewSet):
     }
 
     def get_queryset(self):
-        return funding_records_visible_to(getattr(self.request, "user", None), super().get_queryset())
+        return policy.visible_to(getattr(self.request, "user", None), super().get_queryset())
 
     def service_create(self, *, actor, data):
         return services.funding_record_create(actor=actor, **data)
@@ -147,37 +151,3 @@ class FundingRecordViewSet(ServiceModelViewSet):
         )
         response["Content-Disposition"] = 'inline; filename="360giving-grants.json"'
         return response
-
-
-@extend_schema_view(
-    close=extend_schema(
-        summary=_("Close a hub's reporting year (bureau)"),
-        request=serializers.ReportingPeriodActionSerializer,
-        responses={200: serializers.ReportingPeriodSerializer},
-    ),
-    reopen=extend_schema(
-        summary=_("Reopen a hub's reporting year (bureau)"),
-        request=serializers.ReportingPeriodActionSerializer,
-        responses={200: serializers.ReportingPeriodSerializer},
-    ),
-)
-class ReportingPeriodViewSet(ReadOnlyApiViewSet):
-    """A hub's reporting year, open or closed; a closed period refuses changes to that year's records."""
-
-    queryset = ReportingPeriod.objects.select_related("hub").order_by("-year", "hub__name", "pk")
-    serializer_class = serializers.ReportingPeriodSerializer
-    filterset_class = ReportingPeriodFilterSet
-
-    def _period_action(self, request, service):
-        body = serializers.ReportingPeriodActionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        period = service(hub=body.validated_data["hub"], year=body.validated_data["year"], actor=request.user)
-        return Response(serializers.ReportingPeriodSerializer(period, context=self.get_serializer_context()).data)
-
-    @action(detail=False, methods=["post"])
-    def close(self, request):
-        return self._period_action(request, services.reporting_period_close)
-
-    @action(detail=False, methods=["post"])
-    def reopen(self, request):
-        return self._period_action(request, services.reporting_period_reopen)

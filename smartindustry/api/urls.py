@@ -2,7 +2,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from funding.api.views import FunderViewSet, FundingRecordViewSet, ReportingPeriodViewSet
+from funding.api.views import FunderViewSet, FundingRecordViewSet
 from registry.api.views import (
     CompanyViewSet,
     FieldlabViewSet,
@@ -11,6 +11,7 @@ from registry.api.views import (
     PartnerViewSet,
     ProvinceViewSet,
 )
+from reporting.api.views import ReportingPeriodViewSet
 
 from .exceptions import api_not_found
 

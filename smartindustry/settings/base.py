@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "registry",
     "funding",
     "evaluation",
+    "reporting",
 ]
 
 MIDDLEWARE = [
@@ -100,6 +101,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+
+# The admin's "revert to this version" would write around the services and the workflow (accounts/policy.py).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Login throttling (django-axes): lock a username+IP pair after repeated failures.
 AXES_FAILURE_LIMIT = 5

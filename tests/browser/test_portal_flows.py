@@ -60,7 +60,8 @@ def test_coordinator_reports_bureau_approves_and_the_totals_move(new_page, netwo
     page.goto("/reports/review/")
     row = page.locator(f"#review-{record.pk}")
     assert "12.500,50" in row.inner_text()
-    row.locator("form[action$='/approve/'] button").click()
+    row.locator("input[type=checkbox]").check()  # this line only, then approve the ticked lines
+    page.locator("#review-form-noord-2019 button[value='approve-selected']").click()
     page.wait_for_load_state()
     record.refresh_from_db()
     assert record.status == "approved"

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from evaluation.models import EvaluationRun, RecommendationCheck
 from evaluation.selectors import evaluation_run_comparison
 from evaluation.services import evaluation_run_start
-from funding.services import funding_record_update
+from funding.services import funding_record_approve, funding_record_update
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +64,10 @@ def test_a_changed_approved_record_shows_in_the_comparison(
 ):
     first = _run(bureau_user, django_capture_on_commit_callbacks)
     record = evaluation_data.r4  # F3 2017 companies 300.00, approved
-    funding_record_update(record=record, actor=bureau_user, data={"amount": Decimal("330.00")})
+    changed = funding_record_update(record=record, actor=bureau_user, data={"amount": Decimal("330.00")})
+    # A new amount goes back to review; it counts again once approved.
+    assert changed.status == "submitted"
+    funding_record_approve(record=changed, actor=bureau_user)
     second = _run(bureau_user, django_capture_on_commit_callbacks)
 
     comparison = evaluation_run_comparison(run=first, other=second)
@@ -76,8 +79,9 @@ def test_a_changed_approved_record_shows_in_the_comparison(
     assert [c["table"] for c in comparison["data_changes"]] == ["funding_records"]
     # … and why: the audited change between the runs, with who made it.
     why = [h for h in comparison["changes_between_runs"] if h["model"] == "fundingrecord"]
-    assert [(h["record_id"], h["change"], h["user"], h["amount"]) for h in why] == [
-        (record.pk, "changed", "bureau", "330.00")
+    assert [(h["record_id"], h["change"], h["user"], h["amount"], h["reason"]) for h in why] == [
+        (record.pk, "changed", "bureau", "330.00", "changed: amount; back to review"),
+        (record.pk, "changed", "bureau", "330.00", "approved"),
     ]
 
 

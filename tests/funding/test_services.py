@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from accounts import policy
 from funding.choices import RecordStatus
 from funding.models import FundingRecord
 from funding.services import (
@@ -14,10 +15,8 @@ from funding.services import (
     funding_record_return,
     funding_record_submit,
     funding_record_update,
-    reporting_period_close,
-    reporting_period_reopen,
-    user_may_view_record,
 )
+from reporting.services import reporting_period_close, reporting_period_reopen
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +81,7 @@ def test_coordinator_cannot_touch_another_hub(coordinator, bureau_user):
     ):
         with pytest.raises(PermissionDenied):
             attempt()
-    assert not user_may_view_record(coordinator, theirs)
+    assert not policy.can(coordinator, policy.Action.VIEW, theirs)
     theirs.refresh_from_db()
     assert theirs.amount == Decimal("2500.00") and theirs.status == RecordStatus.DRAFT
 

@@ -45,7 +45,8 @@ def test_fieldlab_page_shows_its_funding_inline_and_history(bureau_client):
     fieldlab = Fieldlab.objects.get(slug="smart-bending-factory")
     page = bureau_client.get(f"/admin/registry/fieldlab/{fieldlab.pk}/change/").content.decode()
     assert "funding_records-TOTAL_FORMS" in page
-    assert 'value="2000000.00"' in page  # the published ERDF record
+    assert "2000000.00" in page  # the published ERDF record, shown …
+    assert 'name="funding_records-0-amount"' not in page  # … but not editable here: it changes through the workflow
     history = bureau_client.get(f"/admin/registry/fieldlab/{fieldlab.pk}/history/").content.decode()
     assert "reference data" in history
 

@@ -67,7 +67,9 @@ def test_navigation_shows_each_role_what_it_may_use(bureau_client, noord_client,
     analyst = analyst_client.get("/").content.decode()
     assert 'href="/reports/noord/"' in coordinator
     assert 'href="/reports/"' in bureau and "Reporting" in bureau
-    assert 'href="/api/v1/docs/"' in analyst and 'href="/api/v1/docs/"' not in coordinator
+    # Every role may read the API (the policy's use_api); only the bureau gets the admin.
+    assert 'href="/api/v1/docs/"' in analyst and 'href="/api/v1/docs/"' in coordinator
+    assert 'href="/admin/"' in bureau and 'href="/admin/"' not in coordinator and 'href="/admin/"' not in analyst
     # Only the bureau gets "New" buttons on the registry lists.
     assert 'href="/fieldlabs/new/"' in bureau_client.get("/fieldlabs/").content.decode()
     assert 'href="/fieldlabs/new/"' not in noord_client.get("/fieldlabs/").content.decode()

@@ -149,7 +149,8 @@ PAGE_QUERIES = {
     # session + user, then a fixed set of aggregates: the dashboard's totals, per-year and per-source sums,
     # fieldlabs per year (one query for all years), companies reached, the status panel's years, counts and periods.
     "/": 14,
-    "/reports/noord/2019/": 16,  # + the goals, the measurements and their pending count
+    # + the goals, the measurements, their pending count, status counts of both kinds and returned measurements
+    "/reports/noord/2019/": 18,
     "/reports/review/": 4,  # + the submitted measurements
 }
 

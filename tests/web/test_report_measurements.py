@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from evaluation.models import Measurement
-from funding.services import reporting_period_close
+from reporting.services import reporting_period_close
 from tests import factories
 from tests.evaluation.conftest import evaluation_data  # noqa: F401  (the fixture)
 
@@ -31,7 +31,7 @@ def people(evaluation_data):  # noqa: F811
 
 def cell(data, place="f1", activity="skills", indicator="trained", year=2019):
     return (
-        f"/evaluation/reports/hub-a/{year}/measurements/{place}/{activity}/{indicator}/",
+        f"/reports/hub-a/{year}/measurements/{place}/{activity}/{indicator}/",
         f"m-{place}-{activity}-{indicator}",
     )
 
@@ -58,7 +58,7 @@ def test_enter_submit_approve(people, evaluation_data):  # noqa: F811
     assert measurement.status == "submitted"
     queue = people["bureau"].get("/reports/review/")
     assert f'id="review-measurement-{measurement.pk}"' in queue.content.decode()
-    people["bureau"].post(f"/evaluation/measurements/{measurement.pk}/approve/")
+    people["bureau"].post(f"/reports/measurements/{measurement.pk}/approve/")
     measurement.refresh_from_db()
     assert measurement.status == "approved"
     # A coordinator cannot approve.
@@ -66,7 +66,7 @@ def test_enter_submit_approve(people, evaluation_data):  # noqa: F811
         activity_type=evaluation_data.skills, indicator=evaluation_data.trained, year=2018,
         fieldlab=evaluation_data.f2, value=Decimal(1), status="submitted",
     )  # fmt: skip
-    assert people["coordinator"].post(f"/evaluation/measurements/{other.pk}/approve/").status_code == 403
+    assert people["coordinator"].post(f"/reports/measurements/{other.pk}/approve/").status_code == 403
 
 
 def test_bad_value_closed_period_and_other_hubs(people, evaluation_data):  # noqa: F811

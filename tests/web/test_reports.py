@@ -4,8 +4,10 @@ from decimal import Decimal
 
 import pytest
 
-from funding.models import FundingRecord, ReportingPeriod
-from funding.services import funding_record_submit, reporting_period_close
+from funding.models import FundingRecord
+from funding.services import funding_record_submit
+from reporting.models import ReportingPeriod
+from reporting.services import reporting_period_close
 
 from .conftest import rows, text
 
@@ -112,7 +114,7 @@ def test_submit_then_bureau_approves_from_the_queue(noord_client, bureau_client,
     record = FundingRecord.objects.get(fieldlab=rosf, year=2019, source="regional")
     assert record.status == "submitted"
     queue = bureau_client.get("/reports/review/")
-    assert rows(queue, f"review-{record.pk}")[0][1:4] == ["Region of Smart Factories", "Regions", f"€{NBSP}2,500.00"]
+    assert rows(queue, f"review-{record.pk}")[0][2:5] == ["Region of Smart Factories", "Regions", f"€{NBSP}2,500.00"]
     assert "Smart Industry Hub Noord · 2019" in queue.content.decode()
     bureau_client.post(f"/funding/{record.pk}/approve/", {"next": "/reports/review/"})
     record.refresh_from_db()

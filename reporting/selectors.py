@@ -1,0 +1,307 @@
+"""Reads of hub reporting: the hub-year report (contributions per fieldlab × source, indicator measurements, status),
+the review queue and the reporting status per hub and year. Sums and counts are computed by the database; which
+cells a user may edit is the access policy's answer.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from accounts import policy
+from evaluation.models import ActivityType, Indicator, Measurement, OutputGoal
+from funding.choices import FundingKind, Realisation, Source
+from funding.models import FundingRecord
+from registry.models import Fieldlab, Hub
+from smartindustry.constants import REPORT_FIRST_YEAR, YEAR_MAX
+
+from .choices import HUB_STATUSES, PeriodStatus, RecordStatus
+from .models import ReportingPeriod
+
+__all__ = [
+    "HUB_PLACE",
+    "HubReport",
+    "hub_report",
+    "hub_report_items",
+    "hub_reporting_status",
+    "report_cell_filter",
+    "report_years",
+    "review_queue",
+    "status_years",
+]
+
+ZERO = Decimal("0.00")
+# The "place" of a hub-wide measurement (not at one of the hub's fieldlabs) in URLs and cell names.
+HUB_PLACE = "_hub"
+
+
+def report_years() -> list[int]:
+    """The years a hub can report for: from the programme's start to this year."""
+    return list(range(REPORT_FIRST_YEAR, min(date.today().year, YEAR_MAX) + 1))
+
+
+def status_years(count: int = 6) -> list[int]:
+    """The years the reporting status panel shows: the latest years that have hub or fieldlab records."""
+    years = list(
+        FundingRecord.objects.filter(Q(hub__isnull=False) | Q(fieldlab__hub__isnull=False))
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .distinct()[:count]
+    )
+    return sorted(years) or report_years()[-count:]
+
+
+def report_cell_filter(year: int) -> Q:
+    """The record a report cell edits: realised cash without a named funder (other records show beside it)."""
+    return Q(year=year, funder__isnull=True, kind=FundingKind.CASH, realisation=Realisation.REALISED)
+
+
+def hub_report_items(model, *, hub: Hub, year: int | None, statuses=None) -> QuerySet:
+    """The funding records or measurements of a hub-year (year None: every year): the hub's own and its fieldlabs'."""
+    qs = model.objects.filter(Q(fieldlab__hub=hub) | Q(hub=hub))
+    if year is not None:
+        qs = qs.filter(year=year)
+    if statuses is not None:
+        qs = qs.filter(status__in=statuses)
+    return qs
+
+
+def _measurement_pairs() -> list[tuple[ActivityType, Indicator]]:
+    """The measurable (activity type, indicator) pairs of the output goals, in the evaluation's order."""
+    seen, pairs = set(), []
+    goals = (
+        OutputGoal.objects.filter(indicator__isnull=False)
+        .select_related("activity_type", "indicator")
+        .order_by("activity_type__sort_order", "indicator__name")
+    )
+    for goal in goals:
+        key = (goal.activity_type_id, goal.indicator_id)
+        if key not in seen:
+            seen.add(key)
+            pairs.append((goal.activity_type, goal.indicator))
+    return pairs
+
+
+@dataclass
+class HubReport:
+    """One hub's report for one year, as the report page, its cells and its services need it."""
+
+    hub: Hub
+    year: int
+    user: object
+    period: ReportingPeriod | None
+    fieldlabs: list[Fieldlab]
+    entries: dict  # (fieldlab id, source) → the cell's FundingRecord
+    others: dict  # (fieldlab id, source) → {"amount", "n"} of the other records in that cell
+    pairs: list  # measurable (activity type, indicator) pairs
+    measurements: dict  # (fieldlab id, hub id, activity type id, indicator id) → Measurement
+    may_enter: bool = field(init=False)
+
+    def __post_init__(self):
+        self.may_enter = self.is_open and policy.can(self.user, policy.Action.ENTER_REPORT, self.hub)
+
+    @property
+    def is_open(self) -> bool:
+        return self.period is None or self.period.status == PeriodStatus.OPEN
+
+    def fieldlab(self, slug: str) -> Fieldlab | None:
+        return next((f for f in self.fieldlabs if f.slug == slug), None)
+
+    # --- contributions ----------------------------------------------------------------------------------------
+
+    def cell(self, fieldlab: Fieldlab, source: str) -> dict:
+        record = self.entries.get((fieldlab.pk, source))
+        editable = self.is_open and (policy.can(self.user, policy.Action.CHANGE, record) if record else self.may_enter)
+        return {
+            "fieldlab": fieldlab,
+            "source": source,
+            "source_label": Source(source).label,
+            "record": record,
+            "other": self.others.get((fieldlab.pk, source)),
+            "editable": editable,
+            "name": f"cell-{fieldlab.pk}-{source}",
+            "hub_slug": self.hub.slug,
+            "year": self.year,
+        }
+
+    def rows(self, totals: dict) -> list[dict]:
+        return [
+            {"fieldlab": f, "cells": [self.cell(f, code) for code in Source.values], "total": totals["fieldlabs"][f.pk]}
+            for f in self.fieldlabs
+        ]
+
+    def totals(self) -> dict:
+        """Per source, per fieldlab and overall, for this hub's fieldlabs in the year, every status."""
+        qs = FundingRecord.objects.filter(fieldlab__in=[f.pk for f in self.fieldlabs], year=self.year).order_by()
+        by_source = dict(qs.values_list("source").annotate(total=Sum("amount")))
+        by_fieldlab = dict(qs.values_list("fieldlab_id").annotate(total=Sum("amount")))
+        return {
+            "sources": [by_source.get(code, ZERO) for code in Source.values],
+            "fieldlabs": {f.pk: by_fieldlab.get(f.pk, ZERO) for f in self.fieldlabs},
+            "total": qs.aggregate(total=Sum("amount", default=ZERO))["total"],
+        }
+
+    # --- measurements -----------------------------------------------------------------------------------------
+
+    def measurement_key(self, fieldlab: Fieldlab | None, activity_type, indicator) -> tuple:
+        return (fieldlab.pk if fieldlab else None, None if fieldlab else self.hub.pk, activity_type.pk, indicator.pk)
+
+    def measurement_cell(self, fieldlab: Fieldlab | None, activity_type, indicator) -> dict:
+        measurement = self.measurements.get(self.measurement_key(fieldlab, activity_type, indicator))
+        editable = self.is_open and (
+            policy.can(self.user, policy.Action.CHANGE, measurement) if measurement else self.may_enter
+        )
+        place = fieldlab.slug if fieldlab else HUB_PLACE
+        return {
+            "measurement": measurement,
+            "editable": editable,
+            "name": f"m-{place}-{activity_type.code}-{indicator.code}",
+            "label": f"{indicator.name} · {activity_type.name} · {fieldlab.name if fieldlab else self.hub.name}",
+            "hub_slug": self.hub.slug,
+            "year": self.year,
+            "place": place,
+            "activity": activity_type.code,
+            "indicator": indicator.code,
+        }
+
+    def measurement_rows(self, hub_label: str) -> list[dict]:
+        return [
+            {
+                "fieldlab": fieldlab,
+                "label": fieldlab.name if fieldlab else hub_label,
+                "cells": [self.measurement_cell(fieldlab, at, ind) for at, ind in self.pairs],
+            }
+            for fieldlab in [*self.fieldlabs, None]
+        ]
+
+    # --- status -----------------------------------------------------------------------------------------------
+
+    def pending(self, model=FundingRecord) -> QuerySet:
+        """Items of this hub-year still with the hub (draft or returned), which 'submit' sends to the bureau."""
+        return hub_report_items(model, hub=self.hub, year=self.year, statuses=HUB_STATUSES).select_related("fieldlab")
+
+    def returned(self, model=FundingRecord) -> QuerySet:
+        return hub_report_items(model, hub=self.hub, year=self.year, statuses=[RecordStatus.RETURNED]).select_related(
+            "fieldlab", "reviewed_by"
+        )
+
+    def status_counts(self) -> dict:
+        """How many funding records and measurements of the hub-year are in each status (two grouped queries)."""
+        counts: dict[str, int] = {}
+        for model in (FundingRecord, Measurement):
+            rows = hub_report_items(model, hub=self.hub, year=self.year).order_by().values_list("status")
+            for status, n in rows.annotate(n=Count("id")):
+                counts[status] = counts.get(status, 0) + n
+        return counts
+
+    @staticmethod
+    def status_summary(counts: dict) -> list[tuple[str, str, int]]:
+        return [(code, label, counts[code]) for code, label in RecordStatus.choices if counts.get(code)]
+
+
+def hub_report(*, hub: Hub, year: int, user) -> HubReport:
+    """The read model of one hub's report for one year. Five queries, whatever the number of fieldlabs."""
+    fieldlabs = list(
+        hub.fieldlabs.filter(start_year__lte=year)
+        .filter(Q(end_year__isnull=True) | Q(end_year__gte=year))
+        .order_by("name")
+    )
+    ids = [f.pk for f in fieldlabs]
+    cell_filter = report_cell_filter(year)
+    entries = {
+        (r.fieldlab_id, r.source): r
+        for r in FundingRecord.objects.filter(cell_filter, fieldlab_id__in=ids).select_related("fieldlab")
+    }
+    others = {
+        (row["fieldlab_id"], row["source"]): row
+        for row in FundingRecord.objects.filter(fieldlab_id__in=ids, year=year)
+        .exclude(cell_filter)
+        .order_by()
+        .values("fieldlab_id", "source")
+        .annotate(amount=Sum("amount"), n=Count("id"))
+    }
+    measurements = {
+        (m.fieldlab_id, m.hub_id, m.activity_type_id, m.indicator_id): m
+        for m in Measurement.objects.filter(year=year)
+        .filter(Q(fieldlab_id__in=ids) | Q(hub=hub))
+        .select_related("fieldlab")  # recipient_hub_id reads the fieldlab's hub
+    }
+    return HubReport(
+        hub=hub,
+        year=year,
+        user=user,
+        period=ReportingPeriod.objects.filter(hub=hub, year=year).first(),
+        fieldlabs=fieldlabs,
+        entries=entries,
+        others=others,
+        pairs=_measurement_pairs(),
+        measurements=measurements,
+    )
+
+
+def review_queue() -> list[dict]:
+    """Everything submitted, grouped by hub and year: [{"hub", "year", "records": [...], "measurements": [...]}]."""
+    groups: dict[tuple, dict] = {}
+
+    def group_for(item) -> dict:
+        hub = item.hub or (item.fieldlab.hub if item.fieldlab else None)
+        key = (hub.name if hub else "", hub.slug if hub else "", item.year)
+        return groups.setdefault(key, {"hub": hub, "year": item.year, "records": [], "measurements": []})
+
+    records = (
+        FundingRecord.objects.filter(status=RecordStatus.SUBMITTED)
+        .select_related("fieldlab__hub", "hub", "bureau", "funder", "created_by")
+        .order_by("year", "fieldlab__name", "source", "pk")
+    )
+    for record in records:
+        group_for(record)["records"].append(record)
+    measurements = (
+        Measurement.objects.filter(status=RecordStatus.SUBMITTED)
+        .select_related("fieldlab__hub", "hub", "activity_type", "indicator", "created_by")
+        .order_by("year", "fieldlab__name", "indicator__name", "pk")
+    )
+    for measurement in measurements:
+        group_for(measurement)["measurements"].append(measurement)
+    return [groups[key] for key in sorted(groups)]
+
+
+def hub_reporting_status(*, years) -> list[dict]:
+    """Per hub and year: how many of its records (its own and its fieldlabs') are in each status, and whether the
+    reporting period is closed. One grouped query for the records, one for the periods, one for the hubs."""
+    years = list(years)
+    counts = (
+        FundingRecord.objects.filter(year__in=years)
+        .filter(Q(hub__isnull=False) | Q(fieldlab__hub__isnull=False))
+        .annotate(report_hub=Coalesce("hub_id", "fieldlab__hub_id"))
+        .order_by()
+        .values("report_hub", "year", "status")
+        .annotate(n=Count("id"))
+    )
+    by_cell: dict[tuple, dict] = {}
+    for row in counts:
+        by_cell.setdefault((row["report_hub"], row["year"]), {})[row["status"]] = row["n"]
+    closed = set(
+        ReportingPeriod.objects.filter(year__in=years, status=PeriodStatus.CLOSED).values_list("hub_id", "year")
+    )
+    order = [RecordStatus.RETURNED, RecordStatus.SUBMITTED, RecordStatus.DRAFT, RecordStatus.APPROVED]
+    labels = dict(RecordStatus.choices)
+    result = []
+    for hub in Hub.objects.order_by("name").only("id", "name", "slug"):
+        cells = []
+        for year in years:
+            status_counts = by_cell.get((hub.id, year), {})
+            # The cell's headline: the least advanced status present (what still needs someone's attention).
+            headline = next((s for s in order if status_counts.get(s)), None)
+            cells.append(
+                {
+                    "year": year,
+                    "counts": status_counts,
+                    "status": headline,
+                    "label": labels.get(headline, "") if headline else "",
+                    "closed": (hub.id, year) in closed,
+                }
+            )
+        result.append({"hub": hub, "cells": cells})
+    return result

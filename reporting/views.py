@@ -1,0 +1,349 @@
+"""Hub reporting pages: the overview, a hub's report per year (contribution and indicator cells saved in place), submit,
+the bureau's review (a whole hub-year or selected lines, one comment), the review queue, and reporting periods.
+
+The views parse input, ask the access policy and call reporting's selectors and services.
+"""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import policy
+from evaluation.models import ActivityType, Indicator, Measurement
+from evaluation.services import measurement_approve, measurement_return
+from funding.choices import Source
+from funding.forms import parse_amount, parse_number
+from funding.models import FundingRecord
+from registry.models import Hub
+from smartindustry.constants import YEAR_MAX, YEAR_MIN
+from smartindustry.web import htmx_login_required, safe_next
+
+from . import services
+from .choices import WorkflowAction
+from .selectors import HUB_PLACE, hub_report, hub_report_items, hub_reporting_status, report_years, review_queue
+from .selectors import status_years as reporting_status_years
+
+__all__ = [
+    "measurement_approve_view",
+    "measurement_cell",
+    "measurement_return_view",
+    "report_cell",
+    "report_decide",
+    "report_hub",
+    "report_index",
+    "report_period",
+    "report_review",
+    "report_submit",
+    "report_year",
+]
+
+
+def _hub_year(request, hub: str, year: int, action: str = policy.Action.VIEW_REPORT) -> Hub:
+    """The hub of a report URL, after the policy's word; a year outside the registry's bounds is not there (404)."""
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise Http404(_("No reporting for that year."))
+    hub_obj = get_object_or_404(Hub, slug=hub)
+    policy.require(request.user, action, hub_obj)
+    return hub_obj
+
+
+@login_required
+def report_index(request):
+    user = request.user
+    if user.hub_id and policy.can(user, policy.Action.VIEW_REPORT, user.hub) and request.GET.get("overview") is None:
+        return redirect("reporting:report_hub", hub=user.hub.slug)
+    years = reporting_status_years()
+    return render(request, "reporting/report_index.html", {"status": hub_reporting_status(years=years), "years": years})
+
+
+@login_required
+def report_hub(request, hub):
+    hub_obj = get_object_or_404(Hub, slug=hub)
+    policy.require(request.user, policy.Action.VIEW_REPORT, hub_obj)
+    years = report_years()
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        # The latest year the hub has records for (the year being reported), else last year.
+        latest = (
+            hub_report_items(FundingRecord, hub=hub_obj, year=None)
+            .order_by("-year")
+            .values_list("year", flat=True)
+            .first()
+        )
+        year = latest or date.today().year - 1
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        year = years[-1]
+    return redirect("reporting:report_year", hub=hub_obj.slug, year=year)
+
+
+def _report_context(request, report, errors: dict) -> dict:
+    totals = report.totals()
+    status_counts = report.status_counts()
+    rows = report.rows(totals)
+    for row in rows:
+        for cell in row["cells"]:
+            cell["error"] = errors.get(cell["name"])
+            if cell["name"] in request.POST:
+                cell["posted"] = request.POST[cell["name"]]
+    return {
+        "hub": report.hub,
+        "year": report.year,
+        "years": report_years(),
+        "report": report,
+        "measurement_pairs": report.pairs,
+        "measurement_rows": report.measurement_rows(_("%(hub)s (hub-wide)") % {"hub": report.hub.name}),
+        "rows": rows,
+        "sources": Source.choices,
+        "totals": totals,
+        "pending_count": report.pending().count() + report.pending(Measurement).count(),
+        "returned": report.returned(),
+        "returned_measurements": report.returned(Measurement).select_related("indicator", "activity_type"),
+        "status_counts": status_counts,
+        "status_summary": report.status_summary(status_counts),
+        "may_enter": report.may_enter,
+        "may_review": policy.can(request.user, policy.Action.APPROVE),
+    }
+
+
+@login_required
+def report_year(request, hub, year):
+    hub_obj = _hub_year(request, hub, year)
+    report = hub_report(hub=hub_obj, year=year, user=request.user)
+    errors = {}
+    status = 200
+    if request.method == "POST":
+        # "Save draft" without JavaScript: every changed cell at once, all or nothing.
+        policy.require(request.user, policy.Action.ENTER_REPORT, hub_obj)
+        try:
+            with transaction.atomic():
+                for fieldlab in report.fieldlabs:
+                    for source in Source.values:
+                        name = f"cell-{fieldlab.pk}-{source}"
+                        if name not in request.POST:
+                            continue
+                        try:
+                            amount = parse_amount(request.POST[name])
+                            services.report_cell_save(
+                                report=report, fieldlab=fieldlab, source=source, amount=amount, actor=request.user
+                            )
+                        except ValidationError as exc:
+                            errors[name] = " ".join(exc.messages)
+                if errors:
+                    raise ValidationError("cells")
+        except ValidationError:
+            messages.error(request, _("Nothing was saved: correct the marked cells."))
+            status = 400
+            report = hub_report(hub=hub_obj, year=year, user=request.user)
+        else:
+            messages.success(request, _("Draft saved."))
+            return redirect("reporting:report_year", hub=hub, year=year)
+    return render(request, "reporting/report_year.html", _report_context(request, report, errors), status=status)
+
+
+@htmx_login_required
+@require_POST
+def report_cell(request, hub, year, fieldlab, source):
+    """htmx: save one contribution cell in place and answer the cell (and the totals, out of band)."""
+    hub_obj = _hub_year(request, hub, year, policy.Action.ENTER_REPORT)
+    if source not in Source.values:
+        raise Http404(_("Unknown source."))
+    report = hub_report(hub=hub_obj, year=year, user=request.user)
+    fieldlab_obj = report.fieldlab(fieldlab)
+    if fieldlab_obj is None:
+        raise PermissionDenied(_("This fieldlab is not part of this hub's report for that year."))
+    name = f"cell-{fieldlab_obj.pk}-{source}"
+    error = None
+    try:
+        amount = parse_amount(request.POST.get(name, ""))
+        services.report_cell_save(
+            report=report, fieldlab=fieldlab_obj, source=source, amount=amount, actor=request.user
+        )
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    report = hub_report(hub=hub_obj, year=year, user=request.user)
+    cell = report.cell(fieldlab_obj, source)
+    cell["error"] = error
+    if error:
+        cell["posted"] = request.POST.get(name, "")
+    totals = report.totals()
+    context = {
+        "cell": cell,
+        "totals": totals,
+        "row_total": totals["fieldlabs"][fieldlab_obj.pk],
+        "fieldlab": fieldlab_obj,
+        "pending_count": report.pending().count() + report.pending(Measurement).count(),
+        "oob": True,
+        "report": report,
+    }
+    return render(request, "reporting/_report_cell.html", context)
+
+
+@htmx_login_required
+@require_POST
+def measurement_cell(request, hub, year, place, activity, indicator):
+    """htmx: save one indicator cell of a hub report in place."""
+    hub_obj = _hub_year(request, hub, year, policy.Action.ENTER_REPORT)
+    report = hub_report(hub=hub_obj, year=year, user=request.user)
+    fieldlab = None
+    if place != HUB_PLACE:
+        fieldlab = report.fieldlab(place)
+        if fieldlab is None:
+            raise PermissionDenied(_("This fieldlab is not part of this hub's report for that year."))
+    activity_type = get_object_or_404(ActivityType, code=activity)
+    indicator_obj = get_object_or_404(Indicator, code=indicator)
+    if (activity_type, indicator_obj) not in report.pairs:
+        raise Http404(_("No output goal measures this indicator for this activity type."))
+    name = report.measurement_cell(fieldlab, activity_type, indicator_obj)["name"]
+    error = None
+    try:
+        value = parse_number(request.POST.get(name, ""))
+        services.report_measurement_save(
+            report=report,
+            fieldlab=fieldlab,
+            activity_type=activity_type,
+            indicator=indicator_obj,
+            value=value,
+            actor=request.user,
+        )
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    report = hub_report(hub=hub_obj, year=year, user=request.user)
+    cell = report.measurement_cell(fieldlab, activity_type, indicator_obj)
+    cell["error"] = error
+    if error:
+        cell["posted"] = request.POST.get(name, "")
+    return render(request, "reporting/_measurement_cell.html", {"cell": cell})
+
+
+@login_required
+@require_POST
+def report_submit(request, hub, year):
+    hub_obj = _hub_year(request, hub, year, policy.Action.ENTER_REPORT)
+    try:
+        outcome = services.report_submit(hub=hub_obj, year=year, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if outcome.records or outcome.measurements:
+            messages.success(
+                request,
+                _("%(n)s records and %(m)s measurements submitted to the programme bureau.")
+                % {"n": outcome.records, "m": outcome.measurements},
+            )
+        else:
+            messages.info(request, _("There was nothing to submit."))
+    return redirect("reporting:report_year", hub=hub, year=year)
+
+
+def _ids(request, name: str) -> list[int] | None:
+    values = request.POST.getlist(name)
+    try:
+        return [int(v) for v in values] if values else None
+    except ValueError:
+        raise ValidationError(_("Select lines from the report.")) from None
+
+
+# The review form's buttons: which step, and whether for the whole hub-year or the ticked lines only.
+DECISIONS = {
+    "approve-all": (WorkflowAction.APPROVE, False),
+    "return-all": (WorkflowAction.RETURN, False),
+    "approve-selected": (WorkflowAction.APPROVE, True),
+    "return-selected": (WorkflowAction.RETURN, True),
+}
+
+
+@login_required
+@require_POST
+def report_decide(request, hub, year, action=None):
+    """The bureau approves or returns a whole hub-year (funding lines and measurements together) with one comment,
+    or only the lines ticked in the form (``record``/``measurement`` checkboxes)."""
+    hub_obj = _hub_year(request, hub, year, policy.Action.REVIEW)
+    action, selected = DECISIONS.get(request.POST.get("decision", ""), (action, False))
+    try:
+        record_ids = measurement_ids = None  # everything submitted in the hub-year
+        if selected:
+            record_ids, measurement_ids = _ids(request, "record") or [], _ids(request, "measurement") or []
+            if not record_ids and not measurement_ids:
+                raise ValidationError(_("Tick the lines you want to approve or return."))
+        outcome = services.report_review(
+            hub=hub_obj,
+            year=year,
+            actor=request.user,
+            action=action or "",
+            comment=request.POST.get("comment", ""),
+            record_ids=record_ids,
+            measurement_ids=measurement_ids,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        done = _("approved") if action == WorkflowAction.APPROVE else _("returned to the hub")
+        messages.success(
+            request,
+            _("%(n)s records and %(m)s measurements %(done)s.")
+            % {"n": outcome.records, "m": outcome.measurements, "done": done},
+        )
+    return HttpResponseRedirect(safe_next(request, reverse("reporting:report_review")))
+
+
+@login_required
+@require_POST
+def report_period(request, hub, year, action):
+    hub_obj = _hub_year(request, hub, year, policy.Action.MANAGE_PERIODS)
+    service = services.reporting_period_close if action == "close" else services.reporting_period_reopen
+    try:
+        service(hub=hub_obj, year=year, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        text = (
+            _("Reporting period %(year)s of %(hub)s closed.")
+            if action == "close"
+            else _("Reporting period %(year)s of %(hub)s reopened.")
+        )
+        messages.success(request, text % {"year": year, "hub": hub_obj})
+    return HttpResponseRedirect(safe_next(request, reverse("reporting:report_year", args=[hub, year])))
+
+
+@login_required
+def report_review(request):
+    policy.require(request.user, policy.Action.REVIEW)
+    return render(request, "reporting/report_review.html", {"groups": review_queue()})
+
+
+def _measurement_review(request, pk, act):
+    measurement = get_object_or_404(Measurement, pk=pk)
+    try:
+        act(measurement)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return HttpResponseRedirect(safe_next(request, reverse("reporting:report_review")))
+
+
+@login_required
+@require_POST
+def measurement_approve_view(request, pk):
+    def act(measurement):
+        measurement_approve(measurement=measurement, actor=request.user, comment=request.POST.get("comment", ""))
+        messages.success(request, _("Measurement %(id)s approved.") % {"id": measurement.pk})
+
+    return _measurement_review(request, pk, act)
+
+
+@login_required
+@require_POST
+def measurement_return_view(request, pk):
+    def act(measurement):
+        measurement_return(measurement=measurement, actor=request.user, comment=request.POST.get("comment", ""))
+        messages.success(request, _("Measurement %(id)s returned to the hub.") % {"id": measurement.pk})
+
+    return _measurement_review(request, pk, act)

@@ -1,0 +1,145 @@
+"""The one workflow for everything a hub reports (funding records, measurements):
+
+    draft ──submit──► submitted ──approve──► approved
+      ▲                  │                      │
+      └──── returned ◄───┘ return (comment)     │ a change to what it counts (amount, year, source …)
+                         ▲                      │ sends it back to review: submitted, unreviewed
+                         └──────────────────────┘
+
+- Who may take each step is the access policy's business (accounts/policy.py): the hub's coordinators submit
+  their hub's drafts and returned items, the bureau approves and returns.
+- A closed reporting period refuses every change and every step for its hub and year until the bureau reopens it.
+- Every step is one audited save with the step as the history reason.
+
+The services of funding and evaluation call ``workflow_transition`` for the steps and ``workflow_check_edit`` before
+they save a change; nothing else moves ``status``.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts import policy
+from smartindustry.services import audited_save
+
+from .choices import HUB_STATUSES, PeriodStatus, RecordStatus, WorkflowAction
+from .models import ReportingPeriod
+
+__all__ = [
+    "TRANSITIONS",
+    "Transition",
+    "period_check_open",
+    "period_is_closed",
+    "workflow_check_edit",
+    "workflow_prepare_new",
+    "workflow_transition",
+]
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    sources: tuple[str, ...]
+    target: str
+    comment_required: bool = False
+
+
+TRANSITIONS = {
+    WorkflowAction.SUBMIT: Transition(WorkflowAction.SUBMIT, HUB_STATUSES, RecordStatus.SUBMITTED),
+    WorkflowAction.APPROVE: Transition(WorkflowAction.APPROVE, (RecordStatus.SUBMITTED,), RecordStatus.APPROVED),
+    WorkflowAction.RETURN: Transition(
+        WorkflowAction.RETURN, (RecordStatus.SUBMITTED,), RecordStatus.RETURNED, comment_required=True
+    ),
+}
+
+CLOSED_MESSAGE = gettext_lazy("The reporting period %(year)s of this hub is closed; ask the bureau to reopen it.")
+
+
+def period_is_closed(*, hub_id: int | None, year: int) -> bool:
+    if hub_id is None:
+        return False
+    return ReportingPeriod.objects.filter(hub_id=hub_id, year=year, status=PeriodStatus.CLOSED).exists()
+
+
+def period_check_open(item=None, *, hub_id: int | None = None, year: int | None = None) -> None:
+    """Refuse any change to an item (or to a hub-year) whose reporting period is closed (national items: never)."""
+    if item is not None:
+        hub_id, year = item.recipient_hub_id, item.year
+    if period_is_closed(hub_id=hub_id, year=year):
+        raise ValidationError({"year": CLOSED_MESSAGE % {"year": year}})
+
+
+def workflow_prepare_new(item: models.Model, *, actor, requested: str | None = None) -> None:
+    """Before a new item is saved: may the actor add it (own hub, or the bureau), is its period open, which status.
+
+    New items start as drafts. The bureau may enter an item in any status (its own figures need no review); when it
+    enters one as approved, it is the reviewer.
+    """
+    policy.require(actor, policy.Action.ADD, item)
+    status = RecordStatus.DRAFT
+    if requested and requested != RecordStatus.DRAFT and policy.can(actor, policy.Action.APPROVE, item):
+        status = requested
+    item.status = status
+    if status == RecordStatus.SUBMITTED:
+        item.submitted_at = timezone.now()
+    elif status in (RecordStatus.APPROVED, RecordStatus.RETURNED):
+        _stamp_review(item, actor=actor, comment=item.review_comment)
+    period_check_open(item)
+
+
+def workflow_check_edit(item: models.Model, *, actor, changed: list[str], counted: frozenset[str]) -> str:
+    """Before saving a change to ``item`` (already carrying the new values; the caller checked the policy and the
+    period the item was in): refuse it if it moves into a closed period or away from the actor's hub, and send an
+    approved item whose counted fields changed back to review. Returns the history reason."""
+    period_check_open(item)
+    policy.require(actor, policy.Action.ADD, item)  # where it is now: a coordinator cannot move it to another hub
+    reason = "changed: " + ", ".join(changed)
+    if item.status == RecordStatus.APPROVED and counted.intersection(changed):
+        # Approved figures count in the evaluation; a new figure needs a new review before it counts again.
+        item.status = RecordStatus.SUBMITTED
+        item.submitted_at, item.reviewed_by, item.reviewed_at = timezone.now(), None, None
+        reason += "; back to review"
+    return reason
+
+
+def _stamp_review(item, *, actor, comment: str) -> None:
+    item.reviewed_by, item.reviewed_at, item.review_comment = actor, timezone.now(), comment
+
+
+@transaction.atomic
+def workflow_transition(item: models.Model, *, action: str, actor, comment: str = "") -> models.Model:
+    """Take one step of the workflow on a funding record or measurement, under a row lock. Raises PermissionDenied
+    (policy) or ValidationError (wrong state, closed period, missing comment)."""
+    transition = TRANSITIONS[action]
+    model = type(item)
+    # of=self: PostgreSQL cannot lock the nullable side of the outer join to the fieldlab.
+    item = model.objects.select_for_update(of=("self",)).select_related("fieldlab").get(pk=item.pk)
+    policy.require(actor, action, item)
+    if transition.comment_required and not comment.strip():
+        raise ValidationError({"review_comment": _("Say what needs fixing when returning a report.")})
+    if item.status not in transition.sources:
+        raise ValidationError(
+            {
+                "status": _("A %(status)s item cannot be %(action)s.")
+                % {"status": RecordStatus(item.status).label.lower(), "action": _past(action)}
+            }
+        )
+    period_check_open(item)
+    item.status = transition.target
+    if action == WorkflowAction.SUBMIT:
+        item.submitted_at = timezone.now()
+    else:
+        _stamp_review(item, actor=actor, comment=comment)
+    return audited_save(item, actor=actor, reason=transition.target)
+
+
+def _past(action: str) -> str:
+    return {
+        WorkflowAction.SUBMIT: _("submitted"),
+        WorkflowAction.APPROVE: _("approved"),
+        WorkflowAction.RETURN: _("returned"),
+    }[action]
