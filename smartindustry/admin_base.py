@@ -119,6 +119,12 @@ class ServiceAdmin(SimpleHistoryAdmin):
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # An old version is shown to read; restoring it would be a write past the workflow's steps.
+        if request.method == "POST":
+            raise PermissionDenied(_("Old versions are read-only; change the record itself."))
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     def delete_model(self, request, obj):
         try:
             self.service_delete(instance=obj, actor=request.user)

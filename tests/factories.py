@@ -149,3 +149,8 @@ class BureauUserFactory(UserFactory):
 class CoordinatorFactory(UserFactory):
     role = Role.COORDINATOR
     hub = factory.SubFactory(HubFactory)
+
+
+class HubViewerFactory(UserFactory):
+    role = Role.HUB_VIEWER
+    hub = factory.SubFactory(HubFactory)

@@ -62,6 +62,7 @@ def network(db):
         "coord_noord": factories.CoordinatorFactory(username="coord-noord", hub=noord),
         "coord_zuid": factories.CoordinatorFactory(username="coord-zuid", hub=zuid),
         "analyst": factories.UserFactory(username="analyst-piet"),
+        "viewer_noord": factories.HubViewerFactory(username="viewer-noord", hub=noord),
     }
 
 
@@ -84,6 +85,11 @@ def noord_client(network):
 @pytest.fixture
 def zuid_client(network):
     return _client_for(network["coord_zuid"])
+
+
+@pytest.fixture
+def viewer_client(network):
+    return _client_for(network["viewer_noord"])
 
 
 @pytest.fixture

@@ -2,6 +2,8 @@
 
 import pytest
 
+from funding.models import FundingRecord
+
 PAGES = [
     "/",
     "/hubs/",
@@ -74,3 +76,41 @@ def test_navigation_shows_each_role_what_it_may_use(bureau_client, noord_client,
     assert 'href="/fieldlabs/new/"' in bureau_client.get("/fieldlabs/").content.decode()
     assert 'href="/fieldlabs/new/"' not in noord_client.get("/fieldlabs/").content.decode()
     assert 'href="/fieldlabs/new/"' not in analyst_client.get("/fieldlabs/").content.decode()
+
+
+def test_hub_viewer_reads_its_hub_with_drafts_and_writes_nothing(viewer_client, noord_client, network):
+    """The role added to prove the policy: one hub, everything read (drafts included), nothing written."""
+    rosf = network["rosf"]
+    noord_client.post(f"/reports/noord/2019/cells/{rosf.slug}/regional/", {f"cell-{rosf.pk}-regional": "321"})
+    draft = FundingRecord.objects.get(fieldlab=rosf, year=2019, source="regional")
+    # Reads: its hub's report with the coordinator's draft in it, the draft's own page, the lists.
+    report = viewer_client.get("/reports/noord/2019/")
+    assert report.status_code == 200
+    assert f'id="cell-{rosf.pk}-regional"' in report.content.decode()
+    assert "321" in report.content.decode() and f'name="cell-{rosf.pk}-regional"' not in report.content.decode()
+    assert viewer_client.get(f"/funding/{draft.pk}/").status_code == 200
+    assert f"/funding/{draft.pk}/" in viewer_client.get("/funding/?status=draft").content.decode()
+    # Not another hub's drafts or report.
+    other = network["records"]["campione_2019_draft"]
+    assert viewer_client.get(f"/funding/{other.pk}/").status_code == 403
+    assert viewer_client.get("/reports/zuid/2019/").status_code == 403
+    # Writes nothing: cells, submit, edits, new records, imports, reviews, periods.
+    refused = [
+        (f"/reports/noord/2019/cells/{rosf.slug}/regional/", {f"cell-{rosf.pk}-regional": "999"}),
+        ("/reports/noord/2019/submit/", {}),
+        (f"/funding/{draft.pk}/edit/", {"amount": "1"}),
+        (f"/funding/{draft.pk}/delete/", {}),
+        (f"/funding/{draft.pk}/submit/", {}),
+        ("/funding/new/", {}),
+        ("/reports/noord/2019/review/", {"decision": "approve-all"}),
+        ("/reports/noord/2019/close/", {}),
+        (f"/fieldlabs/{rosf.slug}/edit/", {}),
+    ]
+    for url, data in refused:
+        assert viewer_client.post(url, data).status_code == 403, url
+    assert viewer_client.get("/funding/import/").status_code == 403
+    draft.refresh_from_db()
+    assert draft.amount == 321 and draft.status == "draft"
+    # The navigation offers the hub's report, nothing to enter.
+    nav = viewer_client.get("/").content.decode()
+    assert 'href="/reports/noord/"' in nav and 'href="/admin/"' not in nav

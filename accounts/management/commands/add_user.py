@@ -4,7 +4,7 @@ import sys
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.models import Role
+from accounts.models import HUB_ROLES, Role
 from accounts.services import user_create
 from registry.models import Hub
 
@@ -12,13 +12,13 @@ from registry.models import Hub
 class Command(BaseCommand):
     help = (
         "Create a portal user with one role. The password comes from the environment variable named by "
-        "--password-env, or else from standard input (first line). Coordinators need --hub."
+        "--password-env, or else from standard input (first line). Coordinators and hub viewers need --hub."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument("--role", required=True, choices=Role.values)
-        parser.add_argument("--hub", help="Hub slug (coordinators only), e.g. noord")
+        parser.add_argument("--hub", help="Hub slug (coordinators and hub viewers only), e.g. noord")
         parser.add_argument("--email", default="")
         parser.add_argument("--password-env", metavar="VAR", help="Read the password from this environment variable")
 
@@ -30,10 +30,10 @@ class Command(BaseCommand):
             except Hub.DoesNotExist:
                 slugs = ", ".join(Hub.objects.values_list("slug", flat=True)) or "none loaded"
                 raise CommandError(f"No hub with slug {hub!r} (known: {slugs}).") from None
-        if role == Role.COORDINATOR and hub_obj is None:
-            raise CommandError("A coordinator needs --hub SLUG: the one hub they report for.")
-        if role != Role.COORDINATOR and hub_obj is not None:
-            raise CommandError("Only coordinators are linked to a hub; drop --hub.")
+        if role in HUB_ROLES and hub_obj is None:
+            raise CommandError(f"A {role} needs --hub SLUG: the one hub they work for.")
+        if role not in HUB_ROLES and hub_obj is not None:
+            raise CommandError("Only coordinators and hub viewers are linked to a hub; drop --hub.")
 
         if password_env:
             password = os.environ.get(password_env)

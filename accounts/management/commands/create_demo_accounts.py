@@ -11,6 +11,7 @@ from registry.models import Hub
 DEMO_ACCOUNTS = [
     ("demo-bureau", Role.BUREAU, None),
     ("demo-coordinator-noord", Role.COORDINATOR, "noord"),
+    ("demo-hub-viewer-noord", Role.HUB_VIEWER, "noord"),
     ("demo-analyst", Role.ANALYST, None),
 ]
 DEMO_TOKEN_NAME = "demo (make run)"
