@@ -3,6 +3,7 @@
 import secrets
 from datetime import timedelta
 
+from django.contrib.auth import password_validation
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -50,9 +51,7 @@ def user_create(
     user = User(username=username, email=email, role=role, hub=hub, is_staff=role == Role.BUREAU)
     if password:
         if validate_password:
-            from django.contrib.auth.password_validation import validate_password as check
-
-            check(password, user)
+            password_validation.validate_password(password, user)
         user.set_password(password)
     else:
         user.set_unusable_password()

@@ -66,12 +66,6 @@ class ProgrammeBureau(ProvenanceModel):
     def __str__(self):
         return self.name
 
-    @property
-    def staff(self):
-        from accounts.models import Role, User
-
-        return User.objects.filter(role=Role.BUREAU, is_active=True)
-
 
 class Province(TimeStampedModel):
     name = models.CharField(_("name"), max_length=100, unique=True)

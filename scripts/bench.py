@@ -29,6 +29,9 @@ from django.core.management import call_command  # noqa: E402
 from django.db.models import Sum  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
+from accounts.services import api_token_create, user_create  # noqa: E402
+from funding.models import FundingRecord  # noqa: E402
+
 FIELDLABS = int(os.environ.get("BENCH_FIELDLABS", "200"))
 RECORDS = int(os.environ.get("BENCH_RECORDS", "100000"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "5"))
@@ -44,9 +47,6 @@ def timed(fn) -> float:
 
 
 def main() -> None:
-    from accounts.services import api_token_create, user_create
-    from funding.models import FundingRecord
-
     print(f"Preparing: reference data + {FIELDLABS} fieldlabs, {RECORDS} records ({os.environ['DATABASE_URL']})")
     if os.environ.get("BENCH_DATABASE_URL"):
         call_command("flush", interactive=False, verbosity=0)

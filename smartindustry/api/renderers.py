@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from defusedcsv import csv
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from rest_framework.renderers import BaseRenderer
@@ -173,8 +173,6 @@ class XLSXRenderer(TabularRenderer):
     def stream_response(self, rows, *, header, filename, bom: bool = False):
         # The XLSX container is a zip with a central directory at the end; it cannot be streamed byte by byte.
         # Write-only mode keeps memory flat while rows are added; the finished file is then sent.
-        from django.http import HttpResponse
-
         response = HttpResponse(self.to_bytes(header, rows), content_type=self.media_type)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response

@@ -119,11 +119,12 @@ def test_demo_accounts_print_working_credentials(hub):
     call_command("create_demo_accounts", stdout=out)
     lines = out.getvalue().splitlines()
     rows = {line.split()[1]: line.split()[2] for line in lines if line.strip().startswith(tuple(Role.values))}
-    assert set(rows) == {"demo-bureau", "demo-coordinator-noord", "demo-analyst"}
+    assert set(rows) == {"demo-bureau", "demo-coordinator-noord", "demo-hub-viewer-noord", "demo-analyst"}
     for username, password in rows.items():
         assert User.objects.get(username=username).check_password(password)
     assert User.objects.get(username="demo-coordinator-noord").hub == hub
+    assert User.objects.get(username="demo-hub-viewer-noord").hub == hub
     # Run again: new passwords, still one account each, the old demo token revoked.
     call_command("create_demo_accounts", stdout=io.StringIO())
-    assert User.objects.filter(username__startswith="demo-").count() == 3
+    assert User.objects.filter(username__startswith="demo-").count() == 4
     assert ApiToken.objects.usable().filter(user__username="demo-analyst").count() == 1
