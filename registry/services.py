@@ -4,18 +4,17 @@ The bureau edits these records; the same three functions serve the portal, the A
 (validation, database constraints, refusal to delete what is referenced, history with the actor) hold everywhere.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from accounts import policy
 from accounts.models import User
 from smartindustry.services import apply_changes, audited_delete, audited_save
 
-
-def _require_bureau(actor: User) -> None:
-    if not (actor and actor.is_authenticated and actor.is_bureau):
-        raise PermissionDenied(_("Only the programme bureau edits the registry."))
+BUREAU_ONLY = gettext_lazy("Only the programme bureau edits the registry.")
 
 
 def _editable_fields(model: type[models.Model]) -> set[str]:
@@ -33,7 +32,7 @@ def _split_m2m(model, data: dict) -> tuple[dict, dict]:
 
 @transaction.atomic
 def registry_record_create(*, model: type[models.Model], actor: User, data: dict) -> models.Model:
-    _require_bureau(actor)
+    policy.require(actor, policy.Action.ADD, model, BUREAU_ONLY)
     plain, m2m = _split_m2m(model, data)
     instance = model()
     apply_changes(instance, plain, allowed=_editable_fields(model))
@@ -45,7 +44,7 @@ def registry_record_create(*, model: type[models.Model], actor: User, data: dict
 
 @transaction.atomic
 def registry_record_update(*, instance: models.Model, actor: User, data: dict) -> models.Model:
-    _require_bureau(actor)
+    policy.require(actor, policy.Action.CHANGE, instance, BUREAU_ONLY)
     plain, m2m = _split_m2m(type(instance), data)
     changed = apply_changes(instance, plain, allowed=_editable_fields(type(instance)))
     if changed or m2m:
@@ -58,7 +57,7 @@ def registry_record_update(*, instance: models.Model, actor: User, data: dict) -
 @transaction.atomic
 def registry_record_delete(*, instance: models.Model, actor: User) -> None:
     """Delete, or refuse with a ValidationError naming what still refers to the record."""
-    _require_bureau(actor)
+    policy.require(actor, policy.Action.DELETE, instance, BUREAU_ONLY)
     try:
         audited_delete(instance, actor=actor, reason="deleted")
     except (ProtectedError, RestrictedError) as exc:

@@ -21,7 +21,6 @@ from smartindustry.portal import (
     PortalDetailView,
     PortalListView,
     apply_service_errors,
-    bureau_required,
     confirm_delete,
     form_values,
     model_choices,
@@ -182,7 +181,7 @@ class FieldlabDetailView(PortalDetailView):
         participations = Participation.objects.filter(fieldlab=fieldlab)
         context["company_count"] = participations.aggregate(n=Count("company", distinct=True))["n"]
         context["participations"] = participations.select_related("company").order_by("-year", "company__name")[:50]
-        context["may_edit"] = self.request.user.is_bureau
+        context["may_edit"] = policy.can(self.request.user, policy.Action.CHANGE, fieldlab)
         return context
 
 
@@ -318,8 +317,8 @@ def service_form(request, *, form_class, instance, save, title, cancel_url, succ
 
 @login_required
 def record_create(request, kind):
-    bureau_required(request.user)
     model, form_class, _field = EDITABLE[kind]
+    policy.require(request.user, policy.Action.ADD, model)
     return service_form(
         request,
         form_class=form_class,
@@ -333,8 +332,8 @@ def record_create(request, kind):
 
 @login_required
 def record_update(request, kind, key):
-    bureau_required(request.user)
     obj = _lookup(kind, key)
+    policy.require(request.user, policy.Action.CHANGE, obj)
     return service_form(
         request,
         form_class=EDITABLE[kind][1],
@@ -348,8 +347,8 @@ def record_update(request, kind, key):
 
 @login_required
 def record_delete(request, kind, key):
-    bureau_required(request.user)
     obj = _lookup(kind, key)
+    policy.require(request.user, policy.Action.DELETE, obj)
     return confirm_delete(
         request,
         obj=obj,
