@@ -39,9 +39,11 @@ worker: install
 test: install-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+## lint: ruff, and the import contracts of docs/architecture.md (import-linter)
 lint: install-dev
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 
 ## bench: benchmarks, reported as ratios against a baseline measured in the same run
 bench: install-dev

@@ -1,7 +1,10 @@
 """Users, roles and API tokens: every write goes through here."""
 
+from __future__ import annotations
+
 import secrets
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import password_validation
 from django.contrib.auth.models import Group, Permission
@@ -10,10 +13,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from registry.models import Hub
 from smartindustry.services import audited_save
 
 from .models import ApiToken, Role, User, hash_token
+
+if TYPE_CHECKING:  # accounts sits below registry: a user names their hub, the code never needs the class
+    from registry.models import Hub
 
 # The bureau edits every record in the admin; the other roles work in the portal and the API only.
 BUREAU_APPS = ("registry", "funding", "evaluation", "reporting")

@@ -6,11 +6,11 @@ from decimal import Decimal
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from funding.choices import FundingKind, Realisation, RecordStatus, Source
-from funding.models import Funder, FundingRecord
+from registry.models import Fieldlab, Hub
 from smartindustry.models import Provenance
 
-from .models import Fieldlab, Hub
+from .choices import FundingKind, Realisation, RecordStatus, Source
+from .models import Funder, FundingRecord
 
 SYNTHETIC = "Synthetic scale data from `manage.py generate_scale_data`, for benchmarks only"
 FUNDERS_PER_SOURCE = 20

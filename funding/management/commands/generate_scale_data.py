@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from registry.scale_data import scale_data_generate
+from funding.scale_data import scale_data_generate
 
 
 class Command(BaseCommand):
