@@ -19,10 +19,15 @@ from django.views.decorators.http import require_POST
 from funding.choices import RecipientKind
 from funding.exporters import ExportColumn, export_response
 from funding.selectors import source_year_matrix
+from registry.selectors import companies_reached
+from registry.templatetags.portal import eur
+from smartindustry.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
 from smartindustry.portal import SOURCE_COLOURS
 
 from . import selectors
+from .checks import recommendation_checks
 from .choices import CheckStatus, EfficiencyVerdict, RunStatus, Verdict
+from .filters import parse_year_window
 from .models import ActivityType, EvaluationRun, FollowUpAction, Indicator
 from .services import evaluation_run_start, follow_up_action_overdue
 
@@ -30,13 +35,13 @@ ZERO = selectors.ZERO
 
 
 def _window(request) -> tuple[int, int, dict]:
-    """The year window from ?year_min&year_max (the evaluation's 2015–2019 by default); bad input → errors shown."""
+    """The year window from ?year_min&year_max (the evaluation window by default); bad input → errors shown."""
     try:
-        year_min, year_max = selectors.parse_year_window(request.GET)
+        year_min, year_max = parse_year_window(request.GET)
         return year_min, year_max, {}
     except ValidationError as exc:
-        year_min, year_max = selectors.DEFAULT_YEAR_MIN, selectors.DEFAULT_YEAR_MAX
-        return year_min, year_max, exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        return EVALUATION_YEAR_MIN, EVALUATION_YEAR_MAX, errors
 
 
 def _funding_matrix(year_min: int, year_max: int) -> dict:
@@ -126,8 +131,6 @@ def _efficiency(year_min: int, year_max: int, types: dict, indicators: dict) -> 
 def _figure(key: str, value) -> tuple[str, str]:
     """A check's figure for people: 'regional_amount' → ('Regional amount', '€ 74.921.703'); dicts and lists
     become 'key: value' lists; yes/no for booleans."""
-    from registry.templatetags.portal import eur
-
     label = key.replace("_", " ").capitalize()
     if isinstance(value, bool):
         return label, _("yes") if value else _("no")
@@ -143,7 +146,7 @@ def _figure(key: str, value) -> tuple[str, str]:
 
 
 def _recommendations(year_min: int, year_max: int) -> list[dict]:
-    checks = selectors.recommendation_checks(year_min=year_min, year_max=year_max)
+    checks = recommendation_checks(year_min=year_min, year_max=year_max)
     actions: dict[str, list] = {}
     for action in FollowUpAction.objects.select_related("recommendation").order_by("due_date", "id"):
         action.overdue = follow_up_action_overdue(action)
@@ -173,7 +176,7 @@ def index(request):
         "errors": errors,
         "matrix": matrix,
         "leverage": leverage,
-        "reach": selectors.companies_reached(year_min=year_min, year_max=year_max),
+        "reach": companies_reached(year_min=year_min, year_max=year_max),
         "effectiveness": _effectiveness(year_min, year_max, types),
         "efficiency": _efficiency(year_min, year_max, types, indicators),
         "recommendations": _recommendations(year_min, year_max),
@@ -209,7 +212,7 @@ def _table_rows(table: str, year_min: int, year_max: int) -> tuple[list[dict], s
                 "share": c["share"],
                 "causes": "; ".join(f"{r['code']}: {r['problem']}" for r in c["records"]),
             }
-            for c in selectors.recommendation_checks(year_min=year_min, year_max=year_max)
+            for c in recommendation_checks(year_min=year_min, year_max=year_max)
         ]
         return rows, "recommendations"
     raise Http404(_("No such table."))

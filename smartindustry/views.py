@@ -97,8 +97,7 @@ def home(request):
     context = {
         **overview,
         "fieldlabs_per_year": per_year,
-        "companies_reached": companies_reached(year_min=year_min, year_max=year_max),
-        "companies_reached_all": companies_reached(),
+        "companies_reached": companies_reached(year_min=year_min, year_max=year_max)["unique_companies"],
         "chart": chart,
         "status_years": years,
         "status": hub_reporting_status(years=years),

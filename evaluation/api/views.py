@@ -15,8 +15,12 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from registry.selectors import companies_reached, companies_reached_by_year
+
 from .. import selectors
 from ..checks import recommendation_checks
+from ..comparison import evaluation_run_comparison
+from ..filters import FILTER_KEYS, parse_funding_totals, parse_year_window
 from ..filtersets import EvaluationRunFilterSet
 from ..models import ActivityType, EvaluationRun, FollowUpAction, Recommendation
 from ..services import evaluation_run_start, follow_up_action_overdue
@@ -43,7 +47,7 @@ def _params(request, allowed: set[str]) -> dict:
 def _window(request, extra: set[str] = frozenset()) -> tuple[int, int, dict]:
     data = _params(request, {"year_min", "year_max", *extra})
     try:
-        year_min, year_max = selectors.parse_year_window(data)
+        year_min, year_max = parse_year_window(data)
     except DjangoValidationError as exc:
         raise _bad_request(exc) from exc
     return year_min, year_max, data
@@ -75,13 +79,12 @@ class FundingTotalsView(APIView):
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request):
-        data = _params(request, {"group_by", *selectors.FILTER_KEYS})
-        group_by = data.pop("group_by", "")
+        data = _params(request, {"group_by", *FILTER_KEYS})
         try:
-            rows = selectors.funding_totals(group_by=group_by, filters=data)
+            group_by, filters = parse_funding_totals(data)
         except DjangoValidationError as exc:
             raise _bad_request(exc) from exc
-        return Response(selectors.jsonable(rows))
+        return Response(selectors.jsonable(selectors.funding_totals(group_by=group_by, filters=filters)))
 
 
 class FundingCumulativeView(APIView):
@@ -178,18 +181,22 @@ class EffectivenessView(APIView):
 
 
 class CompaniesReachedView(APIView):
-    """Unique companies that took part in fieldlabs: one row per year, then one for the whole window (year empty).
-    A company in several fieldlabs counts once; `company_fieldlab_pairs` is what adding up the fieldlabs gives."""
+    """Companies reached (unique companies that took part at a fieldlab or a hub): one row per year, then one for the
+    whole window (year empty). A company counts once however many fieldlabs and hubs it took part in;
+    `company_fieldlab_pairs` is what adding up the fieldlabs gives."""
 
     @extend_schema(
-        parameters=[*YEAR_PARAMS, OpenApiParameter("hub", str, description="Hub slug: only its fieldlabs")],
+        parameters=[
+            *YEAR_PARAMS,
+            OpenApiParameter("hub", str, description="Hub slug: the hub's own activities and its fieldlabs'"),
+        ],
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request):
         year_min, year_max, data = _window(request, extra={"hub"})
         hub = data.get("hub") or None
-        rows = selectors.companies_reached_by_year(year_min=year_min, year_max=year_max, hub=hub)
-        total = selectors.companies_reached(year_min=year_min, year_max=year_max, hub=hub)
+        rows = companies_reached_by_year(year_min=year_min, year_max=year_max, hub=hub)
+        total = companies_reached(year_min=year_min, year_max=year_max, hub=hub)
         rows.append({"year": None, **total})
         return Response(rows)
 
@@ -316,4 +323,4 @@ class EvaluationRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         other = EvaluationRun.objects.filter(pk=int(other_id)).first()
         if other is None:
             raise ValidationError({"with": _("No evaluation run %(id)s.") % {"id": other_id}})
-        return Response(selectors.evaluation_run_comparison(run=run, other=other))
+        return Response(evaluation_run_comparison(run=run, other=other))
