@@ -21,7 +21,7 @@ from funding.exporters import ExportColumn, export_response
 from funding.selectors import source_year_matrix
 from registry.selectors import companies_reached
 from registry.templatetags.portal import eur
-from smartindustry.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
+from smartindustry.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN, EXPORT_FORMATS
 from smartindustry.portal import SOURCE_COLOURS
 
 from . import selectors
@@ -182,6 +182,7 @@ def index(request):
         "recommendations": _recommendations(year_min, year_max),
         "runs": EvaluationRun.objects.select_related("created_by").order_by("-created_at", "-id")[:10],
         "source_colours": SOURCE_COLOURS,
+        "export_formats": EXPORT_FORMATS,
     }
     return render(request, "evaluation/index.html", context)
 
@@ -220,10 +221,10 @@ def _table_rows(table: str, year_min: int, year_max: int) -> tuple[list[dict], s
 
 @login_required
 def download(request, table, fmt):
-    """One evaluation table of the chosen window as CSV or XLSX (the same rows the page shows)."""
+    """One evaluation table of the chosen window in an export format (the same rows the page shows)."""
     year_min, year_max, errors = _window(request)
-    if errors or fmt not in ("csv", "xlsx"):
-        raise Http404(_("Choose csv or xlsx and a valid year window."))
+    if errors or fmt not in EXPORT_FORMATS:
+        raise Http404(_("Choose one of %(formats)s and a valid year window.") % {"formats": ", ".join(EXPORT_FORMATS)})
     rows, name = _table_rows(table, year_min, year_max)
     keys = list(rows[0]) if rows else ["empty"]
     columns = [ExportColumn(key, itemgetter(key)) for key in keys]

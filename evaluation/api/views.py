@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from registry.selectors import companies_reached, companies_reached_by_year
+from smartindustry.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
 
 from .. import selectors
 from ..checks import recommendation_checks
@@ -54,8 +55,8 @@ def _window(request, extra: set[str] = frozenset()) -> tuple[int, int, dict]:
 
 
 YEAR_PARAMS = [
-    OpenApiParameter("year_min", int, description="First year (default 2015)"),
-    OpenApiParameter("year_max", int, description="Last year (default 2019)"),
+    OpenApiParameter("year_min", int, description=f"First year (default {EVALUATION_YEAR_MIN})"),
+    OpenApiParameter("year_max", int, description=f"Last year (default {EVALUATION_YEAR_MAX})"),
 ]
 
 
