@@ -35,8 +35,17 @@ def test_totals_per_source_and_year(evaluation_data):
         ("regional", 2017): (D("40.00"), 1),
         ("regional", 2019): (D("60.00"), 1),
     }
-    assert [r["amount"] for r in rows] == sorted([r["amount"] for r in rows], key=lambda _: 0)  # ordered by keys
-    assert [(r["source"], r["year"]) for r in rows] == sorted((r["source"], r["year"]) for r in rows)
+    # Ordered by the group keys, source then year (the database's ORDER BY, not the dict above): written out, so
+    # that any other order (by amount, by year first, or none) fails.
+    assert [(r["source"], r["year"]) for r in rows] == [
+        ("companies", 2016),
+        ("companies", 2017),
+        ("national", 2016),
+        ("national", 2017),
+        ("regional", 2016),
+        ("regional", 2017),
+        ("regional", 2019),
+    ]
 
 
 def test_totals_per_hub_province_fieldlab_and_recipient_kind(evaluation_data):
