@@ -145,7 +145,14 @@ def test_companies_reached_rows(evaluation_data, analyst_client):
 
 
 def test_anonymous_is_refused(evaluation_data, api_client):
-    assert api_client.get(BASE + "funding-totals/").status_code in (401, 403)
+    # 401, not 403: the caller is not identified, and the answer says how to be (RFC 9110 §15.5.2).
+    for url in (BASE + "funding-totals/", BASE + "runs/"):
+        response = api_client.get(url)
+        assert response.status_code == 401, url
+        assert response["WWW-Authenticate"] == "Token", url
+        assert response.json()["status"] == 401
+    response = api_client.post(BASE + "runs/", {}, format="json")
+    assert (response.status_code, response["WWW-Authenticate"]) == (401, "Token")
 
 
 ENDPOINTS = [
