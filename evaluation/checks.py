@@ -8,16 +8,20 @@ otherwise (or with nothing to check) not met. Each check uses a fixed number of 
 
 from __future__ import annotations
 
+__all__ = ["CHECKS", "recommendation_checks"]
+
 from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils.translation import gettext as _
 
 from funding.choices import Source
+from registry.selectors import companies_reached
+from smartindustry.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
 
 from .choices import CheckStatus, LeadLevel, RecommendationCode, ScopeDecision
 from .models import ActivityType, OutputGoal, OutputTarget, Recommendation
-from .selectors import DEFAULT_YEAR_MAX, DEFAULT_YEAR_MIN, companies_reached, measured_reach_by_year, money, ratio
+from .selectors import measured_reach_by_year, money, ratio
 
 
 def _status(compliant: int, total: int, recommendation: Recommendation) -> str:
@@ -124,7 +128,7 @@ def check_target_groups(*, year_min: int, year_max: int) -> dict:
     grew = len(reach) >= 2 and reach[-1]["companies"] > reach[-2]["companies"]
     if not grew:
         records.append(_item("reach", "reach", _("Reach over the years"), _("reach did not grow in the last year")))
-    unique = companies_reached(year_min=year_min, year_max=year_max)
+    reached = companies_reached(year_min=year_min, year_max=year_max)
     with_groups = len(rows) - sum(1 for r in records if r["kind"] == "activity_type")
     return {
         "compliant": with_groups + (1 if grew else 0),
@@ -134,7 +138,7 @@ def check_target_groups(*, year_min: int, year_max: int) -> dict:
             "with_target_groups": with_groups,
             "reach_by_year": {str(r["year"]): str(r["companies"]) for r in reach},
             "reach_grew": grew,
-            "unique_companies_in_fieldlabs": unique["unique_companies"],
+            "companies_reached": reached["unique_companies"],
         },
         "records": records,
     }
@@ -215,7 +219,7 @@ CHECKS = {
 }
 
 
-def recommendation_checks(*, year_min: int = DEFAULT_YEAR_MIN, year_max: int = DEFAULT_YEAR_MAX) -> list[dict]:
+def recommendation_checks(*, year_min: int = EVALUATION_YEAR_MIN, year_max: int = EVALUATION_YEAR_MAX) -> list[dict]:
     """Each stored recommendation with its check: status, share, figures and the records that cause it."""
     results = []
     for rec in Recommendation.objects.order_by("number"):

@@ -1,6 +1,7 @@
 """One FilterSet per model, shared by the web pages and the API."""
 
 import django_filters as df
+from django.db.models import Q
 
 from funding.choices import RecordStatus
 
@@ -37,8 +38,6 @@ class MeasurementFilterSet(df.FilterSet):
         fields = ["year", "provenance"]
 
     def filter_hub(self, queryset, name, value):
-        from django.db.models import Q
-
         return queryset.filter(Q(hub__slug=value) | Q(fieldlab__hub__slug=value))
 
 

@@ -7,33 +7,51 @@ it is, so a second load creates nothing and later edits by the bureau survive.
 Besides the evaluation tables it adds illustrative registry.Company and registry.Participation rows
 (evaluation_participations.csv): the evaluation needs them to count unique companies reached across fieldlabs.
 They are bulk-inserted (validated in Python first, history rows written alongside) because there are ~1,150.
+
+reference_data_load loads the whole dataset in order: the registry's and funding's part (registry/reference_data.py)
+first, then this. It lives here, on top, because the evaluation's data builds on the registry's and not the other
+way round: the registry's loader does not know this one exists.
 """
+
+__all__ = ["evaluation_reference_load", "reference_data_load"]
 
 from datetime import date
 from decimal import Decimal
 
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history
+
+from registry.models import Company, Fieldlab, Hub, Participation
+from registry.reference_data import funding_reference_load, registry_reference_load
+from smartindustry.reference_data import LoadReport, ensure, read_csv, read_yaml
+from smartindustry.services import audited_save
+
+from .models import (
+    ActivityType,
+    Bottleneck,
+    EfficiencyNorm,
+    FollowUpAction,
+    Indicator,
+    Measurement,
+    OutputGoal,
+    OutputTarget,
+    Recommendation,
+    VerdictBand,
+)
+
+
+@transaction.atomic
+def reference_data_load(*, actor=None, update: bool = False) -> LoadReport:
+    """Load the whole reference dataset, all or nothing: organisations and fieldlabs, funding, then the evaluation."""
+    report = LoadReport()
+    registry_reference_load(report=report, actor=actor, update=update)
+    funding_reference_load(report=report, actor=actor, update=update)
+    report.merge("created", evaluation_reference_load(actor=actor))
+    return report
+
 
 def evaluation_reference_load(*, actor=None) -> dict[str, int]:
     """Load the evaluation reference data; return counts of rows created per model."""
-    from django.db import transaction
-
-    from registry.models import Fieldlab, Hub
-    from registry.reference_data import LoadReport, ensure, read_csv, read_yaml
-    from smartindustry.services import audited_save
-
-    from .models import (
-        ActivityType,
-        Bottleneck,
-        EfficiencyNorm,
-        FollowUpAction,
-        Indicator,
-        Measurement,
-        OutputGoal,
-        OutputTarget,
-        Recommendation,
-        VerdictBand,
-    )
-
     data = read_yaml("evaluation.yaml")
     report = LoadReport()
     illustrative = {"provenance": "illustrative", "provenance_source": data["illustrative_note"]}
@@ -159,10 +177,6 @@ def evaluation_reference_load(*, actor=None) -> dict[str, int]:
 
 
 def _load_participations(rows, fieldlabs, report, actor) -> None:
-    from simple_history.utils import bulk_create_with_history
-
-    from registry.models import Company, Participation
-
     reason = "reference data"
     companies = {c.name: c for c in Company.objects.filter(name__in={r["company"] for r in rows})}
     new_companies = []

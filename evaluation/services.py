@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import traceback
 
+from celery import signature
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -23,6 +24,7 @@ from reporting.workflow import period_check_open, workflow_check_edit, workflow_
 from smartindustry.services import apply_changes, audited_save
 
 from .choices import ActionStatus, RunStatus
+from .filters import parse_year_window
 from .models import (
     ActivityType,
     Bottleneck,
@@ -37,7 +39,13 @@ from .models import (
     RecommendationCheck,
     VerdictBand,
 )
-from .selectors import evaluation_data_fingerprint, evaluation_results, parse_year_window
+from .results import evaluation_data_fingerprint, evaluation_results
+
+# The Celery task that executes a run (evaluation/tasks.py). Enqueued by name so that this module does not import the
+# task module: the task imports these services (a task is thin, it calls evaluation_run_execute), and the services
+# importing the task back was a circle. evaluation.apps registers the task in every process, so with no broker the
+# signature still resolves to the task and runs eagerly.
+EVALUATION_RUN_TASK = "evaluation.run"
 
 # Intervention logic and norms are bureau data; the registry's generic services enforce that and audit.
 LOGIC_MODELS = (
@@ -166,10 +174,8 @@ def evaluation_run_start(*, actor: User | None, parameters: dict | None = None) 
         parameters={"year_min": year_min, "year_max": year_max},
         created_by=actor if actor is not None and actor.pk else None,
     )
-    from .tasks import evaluation_run_task
-
     # robust: a failing eager run is logged and marked failed on the run; it must not break the request that asked.
-    transaction.on_commit(lambda: evaluation_run_task.delay(run.pk), robust=True)
+    transaction.on_commit(lambda: signature(EVALUATION_RUN_TASK, args=(run.pk,)).delay(), robust=True)
     return run
 
 

@@ -20,10 +20,15 @@ from accounts import policy
 from funding.choices import RecipientKind
 from funding.exporters import ExportColumn, export_response
 from funding.selectors import source_year_matrix
+from registry.selectors import companies_reached
+from registry.templatetags.portal import eur
+from smartindustry.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN, EXPORT_FORMATS
 from smartindustry.portal import SOURCE_COLOURS
 
 from . import selectors
+from .checks import recommendation_checks
 from .choices import CheckStatus, EfficiencyVerdict, RunStatus, Verdict
+from .filters import parse_year_window
 from .models import ActivityType, EvaluationRun, FollowUpAction, Indicator
 from .services import evaluation_run_start, follow_up_action_overdue
 
@@ -31,13 +36,13 @@ ZERO = selectors.ZERO
 
 
 def _window(request) -> tuple[int, int, dict]:
-    """The year window from ?year_min&year_max (the evaluation's 2015–2019 by default); bad input → errors shown."""
+    """The year window from ?year_min&year_max (the evaluation window by default); bad input → errors shown."""
     try:
-        year_min, year_max = selectors.parse_year_window(request.GET)
+        year_min, year_max = parse_year_window(request.GET)
         return year_min, year_max, {}
     except ValidationError as exc:
-        year_min, year_max = selectors.DEFAULT_YEAR_MIN, selectors.DEFAULT_YEAR_MAX
-        return year_min, year_max, exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        return EVALUATION_YEAR_MIN, EVALUATION_YEAR_MAX, errors
 
 
 def _funding_matrix(year_min: int, year_max: int) -> dict:
@@ -127,8 +132,6 @@ def _efficiency(year_min: int, year_max: int, types: dict, indicators: dict) -> 
 def _figure(key: str, value) -> tuple[str, str]:
     """A check's figure for people: 'regional_amount' → ('Regional amount', '€ 74.921.703'); dicts and lists
     become 'key: value' lists; yes/no for booleans."""
-    from registry.templatetags.portal import eur
-
     label = key.replace("_", " ").capitalize()
     if isinstance(value, bool):
         return label, _("yes") if value else _("no")
@@ -144,7 +147,7 @@ def _figure(key: str, value) -> tuple[str, str]:
 
 
 def _recommendations(year_min: int, year_max: int) -> list[dict]:
-    checks = selectors.recommendation_checks(year_min=year_min, year_max=year_max)
+    checks = recommendation_checks(year_min=year_min, year_max=year_max)
     actions: dict[str, list] = {}
     for action in FollowUpAction.objects.select_related("recommendation").order_by("due_date", "id"):
         action.overdue = follow_up_action_overdue(action)
@@ -174,12 +177,13 @@ def index(request):
         "errors": errors,
         "matrix": matrix,
         "leverage": leverage,
-        "reach": selectors.companies_reached(year_min=year_min, year_max=year_max),
+        "reach": companies_reached(year_min=year_min, year_max=year_max),
         "effectiveness": _effectiveness(year_min, year_max, types),
         "efficiency": _efficiency(year_min, year_max, types, indicators),
         "recommendations": _recommendations(year_min, year_max),
         "runs": EvaluationRun.objects.select_related("created_by").order_by("-created_at", "-id")[:10],
         "source_colours": SOURCE_COLOURS,
+        "export_formats": EXPORT_FORMATS,
     }
     return render(request, "evaluation/index.html", context)
 
@@ -210,7 +214,7 @@ def _table_rows(table: str, year_min: int, year_max: int) -> tuple[list[dict], s
                 "share": c["share"],
                 "causes": "; ".join(f"{r['code']}: {r['problem']}" for r in c["records"]),
             }
-            for c in selectors.recommendation_checks(year_min=year_min, year_max=year_max)
+            for c in recommendation_checks(year_min=year_min, year_max=year_max)
         ]
         return rows, "recommendations"
     raise Http404(_("No such table."))
@@ -218,10 +222,10 @@ def _table_rows(table: str, year_min: int, year_max: int) -> tuple[list[dict], s
 
 @login_required
 def download(request, table, fmt):
-    """One evaluation table of the chosen window as CSV or XLSX (the same rows the page shows)."""
+    """One evaluation table of the chosen window in an export format (the same rows the page shows)."""
     year_min, year_max, errors = _window(request)
-    if errors or fmt not in ("csv", "xlsx"):
-        raise Http404(_("Choose csv or xlsx and a valid year window."))
+    if errors or fmt not in EXPORT_FORMATS:
+        raise Http404(_("Choose one of %(formats)s and a valid year window.") % {"formats": ", ".join(EXPORT_FORMATS)})
     rows, name = _table_rows(table, year_min, year_max)
     keys = list(rows[0]) if rows else ["empty"]
     columns = [ExportColumn(key, itemgetter(key)) for key in keys]

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.db.models import Count, Sum
 
 from registry.models import Fieldlab, Hub
+from smartindustry.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
 
 from .choices import RecipientKind, Source
 from .models import FundingRecord
@@ -21,7 +22,7 @@ def approved_fieldlab_funding(*, year_min: int | None = None, year_max: int | No
     return qs
 
 
-def funding_overview(*, year_min: int = 2015, year_max: int = 2019) -> dict:
+def funding_overview(*, year_min: int = EVALUATION_YEAR_MIN, year_max: int = EVALUATION_YEAR_MAX) -> dict:
     """Headline figures: approved fieldlab funding in the window, by source and by year."""
     qs = approved_fieldlab_funding(year_min=year_min, year_max=year_max)
     labels = dict(Source.choices)

@@ -1,93 +1,25 @@
-"""Load the committed reference dataset (reference_data/*.yaml, *.csv) into the database.
+"""Load the registry's and funding's part of the committed reference dataset: partners, the bureau, provinces,
+hubs, activity types, fieldlabs, funders and funding records.
 
-Idempotent: a record that exists already (by its natural key) is left as it is, so a second run changes nothing
-and a bureau's later edits survive; `update=True` overwrites differing fields from the files instead. Every row
-goes through full validation and is written with its history entry, like any other write.
+The shared reading and writing helpers live in smartindustry.reference_data. The evaluation's loader
+(evaluation/reference_data.py) runs after this one and builds on it; this module does not import it.
+`manage.py load_reference_data` runs them all, in order, in one transaction
+(evaluation.reference_data.reference_data_load).
 """
 
-import csv
-from dataclasses import dataclass, field
+__all__ = ["funding_reference_load", "registry_reference_load"]
+
 from decimal import Decimal
-from pathlib import Path
 
-import yaml
-from django.conf import settings
-from django.db import models, transaction
+from evaluation.models import ActivityType
+from funding.choices import Realisation, RecordStatus
+from funding.models import Funder, FundingRecord
+from smartindustry.reference_data import LoadReport, ensure, provenance, read_csv, read_yaml
 
-from smartindustry.services import audited_save
-
-REFERENCE_DIR = Path(settings.BASE_DIR) / "reference_data"
-REASON = "reference data"
-
-
-@dataclass
-class LoadReport:
-    created: dict[str, int] = field(default_factory=dict)
-    updated: dict[str, int] = field(default_factory=dict)
-    unchanged: dict[str, int] = field(default_factory=dict)
-
-    def count(self, bucket: str, model: type[models.Model]) -> None:
-        counts = getattr(self, bucket)
-        name = model._meta.object_name
-        counts[name] = counts.get(name, 0) + 1
-
-    def merge(self, bucket: str, counts: dict[str, int]) -> None:
-        target = getattr(self, bucket)
-        for name, n in counts.items():
-            target[name] = target.get(name, 0) + n
-
-    @property
-    def changed_anything(self) -> bool:
-        return bool(sum(self.created.values()) or sum(self.updated.values()))
-
-
-def read_csv(name: str) -> list[dict[str, str]]:
-    with open(REFERENCE_DIR / name, newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
-
-
-def read_yaml(name: str) -> dict:
-    with open(REFERENCE_DIR / name, encoding="utf-8") as f:
-        return yaml.safe_load(f)
-
-
-def ensure(
-    model: type[models.Model],
-    key: dict,
-    values: dict,
-    *,
-    existing: dict | None = None,
-    report: LoadReport,
-    actor=None,
-    update: bool = False,
-) -> models.Model:
-    """Create the record with this natural key, or (with update) bring an existing one in line with the file."""
-    instance = existing.get(tuple(key.values())) if existing is not None else model.objects.filter(**key).first()
-    if instance is None:
-        # The database enforces every constraint on insert; previewing each in Python costs a query apiece.
-        instance = audited_save(model(**key, **values), actor=actor, reason=REASON, validate_constraints=False)
-        report.count("created", model)
-        return instance
-    differing = {name: value for name, value in values.items() if getattr(instance, name) != value}
-    if update and differing:
-        for name, value in differing.items():
-            setattr(instance, name, value)
-        audited_save(instance, actor=actor, reason=REASON + " (updated)", validate_constraints=False)
-        report.count("updated", model)
-    else:
-        report.count("unchanged", model)
-    return instance
-
-
-def _provenance(row: dict) -> dict:
-    return {"provenance": row["provenance"], "provenance_source": row.get("provenance_source", "") or ""}
+from .models import Fieldlab, Hub, Partner, ProgrammeBureau, Province
 
 
 def registry_reference_load(*, report: LoadReport, actor=None, update: bool = False) -> None:
-    from evaluation.models import ActivityType
-
-    from .models import Fieldlab, Hub, Partner, ProgrammeBureau, Province
-
     data = read_yaml("organisations.yaml")
     for row in data["partners"]:
         ensure(
@@ -98,7 +30,7 @@ def registry_reference_load(*, report: LoadReport, actor=None, update: bool = Fa
                 "name": row["name"],
                 "kind": row["kind"],
                 "joined_year": row["joined_year"],
-                **_provenance(row),
+                **provenance(row),
             },
             report=report,
             actor=actor,
@@ -112,7 +44,7 @@ def registry_reference_load(*, report: LoadReport, actor=None, update: bool = Fa
             "name": bureau["name"],
             "founded_year": bureau["founded_year"],
             "description": bureau.get("description", ""),
-            **_provenance(bureau),
+            **provenance(bureau),
         },
         report=report,
         actor=actor,
@@ -133,7 +65,7 @@ def registry_reference_load(*, report: LoadReport, actor=None, update: bool = Fa
                 "short_name": row.get("short_name", ""),
                 "founded_year": row["founded_year"],
                 "coordinating_organisation": row.get("coordinating_organisation", ""),
-                **_provenance(row),
+                **provenance(row),
             },
             report=report,
             actor=actor,
@@ -153,7 +85,7 @@ def registry_reference_load(*, report: LoadReport, actor=None, update: bool = Fa
                 "lead_level": row["lead_level"],
                 "sort_order": int(row["sort_order"]),
                 "target_groups": row["target_groups"],
-                **_provenance(row),
+                **provenance(row),
             },
             report=report,
             actor=actor,
@@ -175,7 +107,7 @@ def registry_reference_load(*, report: LoadReport, actor=None, update: bool = Fa
                 "start_year": int(row["start_year"]),
                 "end_year": int(row["end_year"]) if row["end_year"] else None,
                 "status": row["status"],
-                **_provenance(row),
+                **provenance(row),
             },
             existing=existing,
             report=report,
@@ -185,12 +117,6 @@ def registry_reference_load(*, report: LoadReport, actor=None, update: bool = Fa
 
 
 def funding_reference_load(*, report: LoadReport, actor=None, update: bool = False) -> None:
-    from evaluation.models import ActivityType
-    from funding.choices import Realisation, RecordStatus
-    from funding.models import Funder, FundingRecord
-
-    from .models import Fieldlab, Hub, ProgrammeBureau, Province
-
     provinces = {p.slug: p for p in Province.objects.all()}
     funders = {}
     for row in read_csv("funders.csv"):
@@ -202,7 +128,7 @@ def funding_reference_load(*, report: LoadReport, actor=None, update: bool = Fal
                 "source": row["source"],
                 "kind": row["kind"],
                 "province": provinces[row["province"]] if row["province"] else None,
-                **_provenance(row),
+                **provenance(row),
             },
             report=report,
             actor=actor,
@@ -243,22 +169,10 @@ def funding_reference_load(*, report: LoadReport, actor=None, update: bool = Fal
                 "activity_type": activities[row["activity_type"]] if row["activity_type"] else None,
                 # Reference records are the evaluation's accepted figures: they load as approved.
                 "status": RecordStatus.APPROVED,
-                **_provenance(row),
+                **provenance(row),
             },
             existing=existing,
             report=report,
             actor=actor,
             update=update,
         )
-
-
-@transaction.atomic
-def reference_data_load(*, actor=None, update: bool = False) -> LoadReport:
-    """Load everything, all or nothing."""
-    from evaluation.reference_data import evaluation_reference_load
-
-    report = LoadReport()
-    registry_reference_load(report=report, actor=actor, update=update)
-    funding_reference_load(report=report, actor=actor, update=update)
-    report.merge("created", evaluation_reference_load(actor=actor))
-    return report

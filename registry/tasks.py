@@ -1,10 +1,11 @@
 """Thin Celery tasks: ids and flags in, a service does the work."""
 
+__all__ = ["reference_data_load_task"]
+
 from celery import shared_task
 
 from accounts.models import User
-
-from .reference_data import reference_data_load
+from evaluation.reference_data import reference_data_load
 
 
 @shared_task(name="registry.reference_data_load")

@@ -15,6 +15,7 @@ from accounts import policy
 from funding.exporters import ExportColumn
 from funding.models import FundingRecord
 from funding.selectors import ZERO, funding_by_source_and_year
+from smartindustry.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
 from smartindustry.portal import (
     Column,
     FilterField,
@@ -30,6 +31,7 @@ from . import forms
 from .choices import CompanySize, FieldlabStatus, PartnerKind, TnoType
 from .filtersets import CompanyFilterSet, FieldlabFilterSet, HubFilterSet, PartnerFilterSet
 from .models import Company, Fieldlab, Hub, Participation, Partner, Province
+from .selectors import companies_reached
 from .services import registry_record_create, registry_record_delete, registry_record_update
 
 
@@ -110,6 +112,9 @@ class HubDetailView(PortalDetailView):
         )
         context["periods"] = hub.reporting_periods.order_by("-year")
         context["coordinator_count"] = hub.coordinators.filter(is_active=True).count()
+        # The same figure as the dashboard's and the evaluation's, for this hub and its fieldlabs.
+        context["reach_years"] = (EVALUATION_YEAR_MIN, EVALUATION_YEAR_MAX)
+        context["reach"] = companies_reached(year_min=EVALUATION_YEAR_MIN, year_max=EVALUATION_YEAR_MAX, hub=hub.slug)
         return context
 
 

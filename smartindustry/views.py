@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from funding.selectors import funding_overview
+from smartindustry.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
 
 
 def _check_database() -> str:
@@ -41,7 +42,7 @@ def healthz(request):
     return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
 
 
-DASHBOARD_YEARS = (2015, 2019)  # the window of the Dialogic evaluation's €314M figure
+DASHBOARD_YEARS = (EVALUATION_YEAR_MIN, EVALUATION_YEAR_MAX)  # the window of the Dialogic evaluation's €314M figure
 
 
 @login_required
@@ -96,8 +97,7 @@ def home(request):
     context = {
         **overview,
         "fieldlabs_per_year": per_year,
-        "companies_reached": companies_reached(year_min=year_min, year_max=year_max),
-        "companies_reached_all": companies_reached(),
+        "companies_reached": companies_reached(year_min=year_min, year_max=year_max)["unique_companies"],
         "chart": chart,
         "status_years": years,
         "status": hub_reporting_status(years=years),

@@ -1,11 +1,17 @@
 from rest_framework import serializers
 
+from smartindustry.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
+
 from ..models import EvaluationRun
 
 
 class RunCreateSerializer(serializers.Serializer):
-    year_min = serializers.IntegerField(required=False, help_text="First year evaluated (default 2015)")
-    year_max = serializers.IntegerField(required=False, help_text="Last year evaluated (default 2019)")
+    year_min = serializers.IntegerField(
+        required=False, help_text=f"First year evaluated (default {EVALUATION_YEAR_MIN})"
+    )
+    year_max = serializers.IntegerField(
+        required=False, help_text=f"Last year evaluated (default {EVALUATION_YEAR_MAX})"
+    )
 
 
 class RunListSerializer(serializers.ModelSerializer):

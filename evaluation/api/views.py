@@ -16,9 +16,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import policy
+from registry.selectors import companies_reached, companies_reached_by_year
+from smartindustry.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
 
 from .. import selectors
 from ..checks import recommendation_checks
+from ..comparison import evaluation_run_comparison
+from ..filters import FILTER_KEYS, parse_funding_totals, parse_year_window
 from ..filtersets import EvaluationRunFilterSet
 from ..models import ActivityType, EvaluationRun, FollowUpAction, Recommendation
 from ..services import evaluation_run_start, follow_up_action_overdue
@@ -45,15 +49,15 @@ def _params(request, allowed: set[str]) -> dict:
 def _window(request, extra: set[str] = frozenset()) -> tuple[int, int, dict]:
     data = _params(request, {"year_min", "year_max", *extra})
     try:
-        year_min, year_max = selectors.parse_year_window(data)
+        year_min, year_max = parse_year_window(data)
     except DjangoValidationError as exc:
         raise _bad_request(exc) from exc
     return year_min, year_max, data
 
 
 YEAR_PARAMS = [
-    OpenApiParameter("year_min", int, description="First year (default 2015)"),
-    OpenApiParameter("year_max", int, description="Last year (default 2019)"),
+    OpenApiParameter("year_min", int, description=f"First year (default {EVALUATION_YEAR_MIN})"),
+    OpenApiParameter("year_max", int, description=f"Last year (default {EVALUATION_YEAR_MAX})"),
 ]
 
 
@@ -77,13 +81,12 @@ class FundingTotalsView(APIView):
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request):
-        data = _params(request, {"group_by", *selectors.FILTER_KEYS})
-        group_by = data.pop("group_by", "")
+        data = _params(request, {"group_by", *FILTER_KEYS})
         try:
-            rows = selectors.funding_totals(group_by=group_by, filters=data)
+            group_by, filters = parse_funding_totals(data)
         except DjangoValidationError as exc:
             raise _bad_request(exc) from exc
-        return Response(selectors.jsonable(rows))
+        return Response(selectors.jsonable(selectors.funding_totals(group_by=group_by, filters=filters)))
 
 
 class FundingCumulativeView(APIView):
@@ -180,18 +183,22 @@ class EffectivenessView(APIView):
 
 
 class CompaniesReachedView(APIView):
-    """Unique companies that took part in fieldlabs: one row per year, then one for the whole window (year empty).
-    A company in several fieldlabs counts once; `company_fieldlab_pairs` is what adding up the fieldlabs gives."""
+    """Companies reached (unique companies that took part at a fieldlab or a hub): one row per year, then one for the
+    whole window (year empty). A company counts once however many fieldlabs and hubs it took part in;
+    `company_fieldlab_pairs` is what adding up the fieldlabs gives."""
 
     @extend_schema(
-        parameters=[*YEAR_PARAMS, OpenApiParameter("hub", str, description="Hub slug: only its fieldlabs")],
+        parameters=[
+            *YEAR_PARAMS,
+            OpenApiParameter("hub", str, description="Hub slug: the hub's own activities and its fieldlabs'"),
+        ],
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request):
         year_min, year_max, data = _window(request, extra={"hub"})
         hub = data.get("hub") or None
-        rows = selectors.companies_reached_by_year(year_min=year_min, year_max=year_max, hub=hub)
-        total = selectors.companies_reached(year_min=year_min, year_max=year_max, hub=hub)
+        rows = companies_reached_by_year(year_min=year_min, year_max=year_max, hub=hub)
+        total = companies_reached(year_min=year_min, year_max=year_max, hub=hub)
         rows.append({"year": None, **total})
         return Response(rows)
 
@@ -319,4 +326,4 @@ class EvaluationRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         other = EvaluationRun.objects.filter(pk=int(other_id)).first()
         if other is None:
             raise ValidationError({"with": _("No evaluation run %(id)s.") % {"id": other_id}})
-        return Response(selectors.evaluation_run_comparison(run=run, other=other))
+        return Response(evaluation_run_comparison(run=run, other=other))

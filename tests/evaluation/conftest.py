@@ -15,7 +15,7 @@ Goals, targets and approved measurements (bands: effective ≥ 0.9, partly ≥ 0
                                                   2019: 0 (F3: zero output)
   G4 coord, no indicator (throughput): not measurable
 Participations at fieldlabs: c1 in F1, F2, F3 (2017); c2 in F1 (2016 and 2017); c3 in F3 (2018);
-  c4 at hub-a only (not a fieldlab).
+  c4 at hub-a only (not a fieldlab; companies reached counts it, company×fieldlab pairs do not).
 """
 
 from decimal import Decimal

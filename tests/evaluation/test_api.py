@@ -137,15 +137,22 @@ def test_companies_reached_rows(evaluation_data, analyst_client):
     rows = analyst_client.get(BASE + "companies-reached/", {"year_min": 2016, "year_max": 2018}).json()
     assert [(r["year"], r["unique_companies"], r["company_fieldlab_pairs"]) for r in rows] == [
         (2016, 1, 1),
-        (2017, 2, 4),
+        (2017, 3, 4),  # c1 (F1, F2, F3), c2 (F1) and c4 (at hub-a, no fieldlab pair)
         (2018, 1, 1),
-        (None, 3, 5),  # the whole window: c1, c2, c3 once each
+        (None, 4, 5),  # the whole window: c1, c2, c3, c4 once each
     ]
     assert set(rows[0]) == set(rows[-1])  # the same columns in every row, for CSV
 
 
 def test_anonymous_is_refused(evaluation_data, api_client):
-    assert api_client.get(BASE + "funding-totals/").status_code in (401, 403)
+    # 401, not 403: the caller is not identified, and the answer says how to be (RFC 9110 §15.5.2).
+    for url in (BASE + "funding-totals/", BASE + "runs/"):
+        response = api_client.get(url)
+        assert response.status_code == 401, url
+        assert response["WWW-Authenticate"] == "Token", url
+        assert response.json()["status"] == 401
+    response = api_client.post(BASE + "runs/", {}, format="json")
+    assert (response.status_code, response["WWW-Authenticate"]) == (401, "Token")
 
 
 ENDPOINTS = [

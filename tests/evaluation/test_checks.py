@@ -49,7 +49,7 @@ def test_target_groups_and_reach(evaluation_data):
     # 2018: 5, 2019: 0 → no growth. 2 of 5 = 0.4 → not met.
     assert (check["status"], check["compliant"], check["total"]) == ("not_met", 2, 5)
     assert check["figures"]["reach_by_year"] == {"2017": "35.00", "2018": "5.00", "2019": "0.00"}
-    assert check["figures"]["unique_companies_in_fieldlabs"] == 3
+    assert check["figures"]["companies_reached"] == 4  # c1, c2, c3 at fieldlabs and c4 at hub-a
     assert ("reach", "reach did not grow in the last year") in _causes(check)
 
 

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from evaluation.comparison import evaluation_run_comparison
 from evaluation.models import EvaluationRun, RecommendationCheck
-from evaluation.selectors import evaluation_run_comparison
 from evaluation.services import evaluation_run_start
 from funding.services import funding_record_approve, funding_record_update
 

@@ -7,10 +7,11 @@ from django.core.management import call_command
 from django.db.models import F, Q, Sum
 
 from evaluation.models import ActivityType
+from evaluation.reference_data import reference_data_load
 from funding.choices import PUBLIC_SOURCES, RecordStatus, Source
 from funding.models import Funder, FundingRecord
 from registry.models import Fieldlab, Hub, Partner, ProgrammeBureau, Province
-from registry.reference_data import read_csv, reference_data_load
+from smartindustry.reference_data import read_csv
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_db")]
 
@@ -55,7 +56,7 @@ def test_fieldlab_counts_per_year_follow_the_public_counts():
 def test_fieldlab_funding_2015_2019_is_314_million_over_five_sources():
     records = fieldlab_funding().filter(status=RecordStatus.APPROVED)
     total = records.aggregate(total=Sum("amount"))["total"]
-    assert abs(total - Decimal("314000000")) <= Decimal("314000000") * Decimal("0.005")
+    assert total == Decimal("314000000.00")  # DESIGN: exactly €314,000,000.00, to the cent
     by_source = dict(records.values_list("source").annotate(s=Sum("amount")))
     assert set(by_source) == set(Source.values)
     assert all(amount > 0 for amount in by_source.values())

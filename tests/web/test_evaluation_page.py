@@ -57,11 +57,27 @@ def test_funding_table_counts_approved_fieldlab_records_only(analyst, evaluation
 
 def test_efficiency_and_recommendations_are_shown(analyst, evaluation_data):  # noqa: F811
     page = analyst.get("/evaluation/")
-    verdicts = {row[0]: row[1] for row in rows(page, "evaluation-efficiency-verdicts")[1:]}
-    assert set(verdicts) == {"Awareness", "Skills", "Coordination", "Activation"}
-    html = page.content.decode()
-    for code in ["national_modules", "skills_scope", "target_groups", "lead_levels", "intervention_logic"]:
-        assert f'id="recommendation-{code}"' in html
+    table = rows(page, "evaluation-efficiency-verdicts")
+    assert table[0] == ["Activity type", "Programme view", "Regions' view"]
+    # Worked out in tests/evaluation/test_selectors.py::test_regions_view: cost per unit against the norm, overall
+    # (aware 7.14 ≤ 10, skills 6.67 > 5, activate 10.00 ≤ 20) and the regions' (activate 2.50 > 2.00).
+    assert {row[0]: row[1:] for row in table[1:]} == {
+        "Awareness": ["Within the norm", "Not assessable"],
+        "Skills": ["Above the norm", "Not assessable"],
+        "Coordination": ["Not assessable", "Not assessable"],  # no output and no norm
+        "Activation": ["Within the norm", "Above the norm"],
+    }
+    # The status each check shows, and its share (worked out in tests/evaluation/test_checks.py), in page order.
+    expected = [
+        ("national_modules", "Partly met", "2 of 4"),  # no regional money for skills and coord
+        ("skills_scope", "Not met", "0 of 1"),  # no scope decision on skills
+        ("target_groups", "Not met", "2 of 5"),  # two activity types lack target groups; reach did not grow
+        ("lead_levels", "Partly met", "2 of 4"),  # coord has two lead levels, skills no demand steering
+        ("intervention_logic", "Partly met", "5 of 8"),  # coord has no measurable goal; g2, g4 no bottleneck
+    ]
+    for number, (code, status, share) in enumerate(expected, start=1):
+        assert text(page, f"rec-{code}-title") == f"{number}. {code} {status}"
+        assert f"{share} items comply." in text(page, f"recommendation-{code}")
 
 
 def test_download_a_table_as_csv_and_xlsx(analyst, evaluation_data):  # noqa: F811

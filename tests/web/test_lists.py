@@ -148,7 +148,7 @@ def test_list_query_counts_are_pinned_and_do_not_grow_with_rows(bureau_client, n
 PAGE_QUERIES = {
     # session + user, then a fixed set of aggregates: the dashboard's totals, per-year and per-source sums,
     # fieldlabs per year (one query for all years), companies reached, the status panel's years, counts and periods.
-    "/": 14,
+    "/": 13,
     # + the goals, the measurements, their pending count, status counts of both kinds and returned measurements
     "/reports/noord/2019/": 18,
     "/reports/review/": 4,  # + the submitted measurements

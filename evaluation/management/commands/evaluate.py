@@ -7,7 +7,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext_lazy as _
 
-from evaluation.selectors import evaluation_results, parse_year_window
+from evaluation.filters import parse_year_window
+from evaluation.results import evaluation_results
+from evaluation.services import evaluation_run_start
 
 # (title, key in the results, columns): the tables, in the order a reader of the evaluation expects them.
 TABLES = [
@@ -71,8 +73,6 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())) from exc
         if options["save"]:
-            from evaluation.services import evaluation_run_start
-
             run = evaluation_run_start(actor=None, parameters={"year_min": year_min, "year_max": year_max})
             run.refresh_from_db()
             self.stderr.write(f"run {run.pk}: {run.status} {run.fingerprint}")
@@ -115,8 +115,9 @@ class Command(BaseCommand):
             f"private {lev['private']}  public {lev['public']}  private euro per public euro {lev['leverage']}"
         )
         self.stdout.write(
-            f"unique companies in fieldlabs {reach['unique_companies']} "
-            f"(company-fieldlab pairs {reach['company_fieldlab_pairs']})"
+            f"companies reached {reach['unique_companies']} "
+            f"(at fieldlabs {reach['companies_at_fieldlabs']}, at hubs {reach['companies_at_hubs']}; "
+            f"company-fieldlab pairs {reach['company_fieldlab_pairs']})"
         )
 
 

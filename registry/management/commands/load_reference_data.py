@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand
 
-from registry.reference_data import reference_data_load
+# The whole dataset: registry, funding, then the evaluation's part, which builds on the others (and so holds the
+# one function that loads them all in order).
+from evaluation.reference_data import reference_data_load
 
 
 class Command(BaseCommand):
