@@ -8,12 +8,12 @@ Besides the evaluation tables it adds illustrative registry.Company and registry
 (evaluation_participations.csv): the evaluation needs them to count unique companies reached across fieldlabs.
 They are bulk-inserted (validated in Python first, history rows written alongside) because there are ~1,150.
 
-reference_data_load loads the whole dataset in order: the registry's and funding's part (registry/reference_data.py)
-first, then this. It lives here, on top, because the evaluation's data builds on the registry's and not the other
-way round: the registry's loader does not know this one exists.
+reference_data_load loads the whole dataset in order: the registry's part (registry/reference_data.py), the activity
+types, funding's part (funding/reference_data.py), then this. It lives here, on top, because the evaluation's data
+builds on the registry's and funding's and not the other way round: their loaders do not know this one exists.
 """
 
-__all__ = ["evaluation_reference_load", "reference_data_load"]
+__all__ = ["activity_types_reference_load", "evaluation_reference_load", "reference_data_load"]
 
 from datetime import date
 from decimal import Decimal
@@ -21,9 +21,10 @@ from decimal import Decimal
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from funding.reference_data import funding_reference_load
 from registry.models import Company, Fieldlab, Hub, Participation
-from registry.reference_data import funding_reference_load, registry_reference_load
-from smartindustry.reference_data import LoadReport, ensure, read_csv, read_yaml
+from registry.reference_data import registry_reference_load
+from smartindustry.reference_data import LoadReport, ensure, provenance, read_csv, read_yaml
 from smartindustry.services import audited_save
 
 from .models import (
@@ -45,9 +46,31 @@ def reference_data_load(*, actor=None, update: bool = False) -> LoadReport:
     """Load the whole reference dataset, all or nothing: organisations and fieldlabs, funding, then the evaluation."""
     report = LoadReport()
     registry_reference_load(report=report, actor=actor, update=update)
-    funding_reference_load(report=report, actor=actor, update=update)
+    activity_types = activity_types_reference_load(report=report, actor=actor, update=update)
+    funding_reference_load(report=report, activity_types=activity_types, actor=actor, update=update)
     report.merge("created", evaluation_reference_load(actor=actor))
     return report
+
+
+def activity_types_reference_load(*, report: LoadReport, actor=None, update: bool = False) -> dict:
+    """The activity types (activity_types.csv); funding records are tagged with them. Returns them by code."""
+    for row in read_csv("activity_types.csv"):
+        ensure(
+            ActivityType,
+            {"code": row["code"]},
+            {
+                "name": row["name"],
+                "lead_level": row["lead_level"],
+                "sort_order": int(row["sort_order"]),
+                "target_groups": row["target_groups"],
+                **provenance(row),
+            },
+            report=report,
+            actor=actor,
+            update=update,
+        )
+
+    return {a.code: a for a in ActivityType.objects.all()}
 
 
 def evaluation_reference_load(*, actor=None) -> dict[str, int]:

@@ -1,0 +1,78 @@
+"""Load funding's part of the committed reference dataset: funders (funders.csv) and funding records
+(funding.csv, loaded as approved: they are the evaluation's accepted figures).
+
+Runs after the registry's loader (recipients must exist) and after the activity types, which the caller hands in:
+activity types are the evaluation's, and funding does not import the evaluation.
+"""
+
+__all__ = ["funding_reference_load"]
+
+from decimal import Decimal
+
+from registry.models import Fieldlab, Hub, ProgrammeBureau, Province
+from smartindustry.reference_data import LoadReport, ensure, provenance, read_csv
+
+from .choices import Realisation, RecordStatus
+from .models import Funder, FundingRecord
+
+
+def funding_reference_load(*, report: LoadReport, activity_types: dict, actor=None, update: bool = False) -> None:
+    """Funders and funding records; ``activity_types`` maps the codes in funding.csv to ActivityType rows."""
+    provinces = {p.slug: p for p in Province.objects.all()}
+    funders = {}
+    for row in read_csv("funders.csv"):
+        funders[row["slug"]] = ensure(
+            Funder,
+            {"slug": row["slug"]},
+            {
+                "name": row["name"],
+                "source": row["source"],
+                "kind": row["kind"],
+                "province": provinces[row["province"]] if row["province"] else None,
+                **provenance(row),
+            },
+            report=report,
+            actor=actor,
+            update=update,
+        )
+
+    recipients = {
+        "fieldlab": {f.slug: f for f in Fieldlab.objects.all()},
+        "hub": {h.slug: h for h in Hub.objects.all()},
+        "bureau": {b.slug: b for b in ProgrammeBureau.objects.all()},
+    }
+    existing = {
+        (r.fieldlab_id, r.hub_id, r.bureau_id, r.year, r.source, r.funder_id, r.kind, r.realisation): r
+        for r in FundingRecord.objects.all()
+    }
+    for row in read_csv("funding.csv"):
+        recipient = recipients[row["recipient_kind"]][row["recipient"]]
+        funder = funders[row["funder"]] if row["funder"] else None
+        ids = {
+            kind: (recipient.pk if kind == row["recipient_kind"] else None) for kind in ("fieldlab", "hub", "bureau")
+        }
+        key = {
+            "fieldlab_id": ids["fieldlab"],
+            "hub_id": ids["hub"],
+            "bureau_id": ids["bureau"],
+            "year": int(row["year"]),
+            "source": row["source"],
+            "funder_id": funder.pk if funder else None,
+            "kind": row["kind"],
+            "realisation": row.get("realisation") or Realisation.REALISED,
+        }
+        ensure(
+            FundingRecord,
+            key,
+            {
+                "amount": Decimal(row["amount"]),
+                "activity_type": activity_types[row["activity_type"]] if row["activity_type"] else None,
+                # Reference records are the evaluation's accepted figures: they load as approved.
+                "status": RecordStatus.APPROVED,
+                **provenance(row),
+            },
+            existing=existing,
+            report=report,
+            actor=actor,
+            update=update,
+        )
