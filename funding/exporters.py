@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from smartindustry.api.renderers import CSVRenderer, XLSXRenderer
+from smartindustry.api.renderers import TABULAR_RENDERERS
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ def _cell(value):
 
 
 def export_response(fmt: str, *, columns: Sequence[ExportColumn], objects: Iterable, filename: str):
-    renderer = XLSXRenderer() if fmt == "xlsx" else CSVRenderer()
+    renderer = TABULAR_RENDERERS[fmt]()
     header = [c.key for c in columns]
     rows = ({c.key: _cell(c.value(obj)) for c in columns} for obj in objects)
     return renderer.stream_response(rows, header=header, filename=f"{filename}.{renderer.format}", bom=True)
