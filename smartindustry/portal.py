@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView
 
+from funding.choices import Source
 from funding.exporters import ExportColumn, export_response
 from smartindustry.constants import EXPORT_CHUNK_SIZE, EXPORT_FORMATS
 
@@ -283,13 +284,8 @@ def querystring(**params) -> str:
     return urlencode({k: v for k, v in params.items() if v not in (None, "")})
 
 
-SOURCE_COLOURS = {
-    # Colour-blind safe palette (Okabe–Ito), one colour per source code, the same on every chart.
-    "companies": "#0072B2",
-    "national": "#D55E00",
-    "regional": "#009E73",
-    "knowledge": "#CC79A7",
-    "eu": "#E69F00",
-}
+# Each source code's chart colour, built from the choices (funding.choices.Source.colour), so every source has one.
+# Kept importable here for the pages that still read it; new code asks Source.colour / source_colour().
+SOURCE_COLOURS = {source.value: source.colour for source in Source}
 
 MONEY = gettext_lazy("Amount (EUR)")

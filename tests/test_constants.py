@@ -1,4 +1,4 @@
-"""Constants defined once (smartindustry/constants.py) and followed everywhere."""
+"""Constants defined once (smartindustry/constants.py, the choices) and followed everywhere."""
 
 import pytest
 import yaml
@@ -6,6 +6,9 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 from rest_framework.test import APIClient
 
+from funding.choices import NEUTRAL_COLOUR, SOURCE_COLOURS, Source, source_colour
+from registry.templatetags.portal import matrix_chart
+from smartindustry import portal
 from smartindustry.api.renderers import API_FORMATS, TABULAR_RENDERERS
 from smartindustry.constants import EXPORT_FORMATS, YEAR_MAX, YEAR_MIN
 from tests import factories
@@ -46,3 +49,24 @@ def test_year_filters_take_the_registrys_year_bounds(year, status):
         assert response.status_code == status, url
         if status == 400:
             assert str(YEAR_MIN if year < YEAR_MIN else YEAR_MAX) in str(response.json()["errors"])
+
+
+def test_every_source_has_its_colour_and_an_unknown_one_is_neutral():
+    assert {source: source.colour for source in Source} == SOURCE_COLOURS
+    assert len(set(SOURCE_COLOURS.values())) == len(Source)  # one colour per source, none shared
+    assert source_colour("sixth") == NEUTRAL_COLOUR
+    # The name the dashboard still imports: built from the choices, so every source code is in it.
+    assert set(portal.SOURCE_COLOURS) == set(Source.values)
+    assert portal.SOURCE_COLOURS["eu"] == Source.EU.colour
+
+
+def test_a_chart_of_a_source_without_a_colour_is_drawn_neutral():
+    matrix = {
+        "years": [2019],
+        "sources": [
+            {"code": "eu", "label": "EU", "amounts": [1], "total": 1},
+            {"code": "sixth", "label": "A sixth source", "amounts": [2], "total": 2},
+        ],
+    }
+    colours = [dataset["backgroundColor"] for dataset in matrix_chart(matrix)["datasets"]]
+    assert colours == [Source.EU.colour, NEUTRAL_COLOUR]
