@@ -16,29 +16,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from evaluation.models import ActivityType
-from registry.models import Fieldlab, Hub, ProgrammeBureau
 
-from .choices import RecipientKind
+from .fields import RECORD_KEYS, recipient_fields, recipient_lookup
 from .forms import parse_amount
 from .models import Funder, FundingRecord
 from .services import funding_record_create, funding_record_update
 
-COLUMNS = [
-    "id",
-    "year",
-    "recipient_kind",
-    "recipient",
-    "source",
-    "funder",
-    "amount",
-    "kind",
-    "realisation",
-    "activity_type",
-    "status",
-    "provenance",
-    "provenance_source",
-    "evidence_note",
-]
+COLUMNS = list(RECORD_KEYS)
 REQUIRED = ["year", "recipient_kind", "recipient", "source", "amount"]
 MAX_ROWS = 20000
 
@@ -141,16 +125,9 @@ def _row_data(row: dict) -> dict:
         errors["amount"] = " ".join(exc.messages)
     kind, slug = row.get("recipient_kind", ""), row.get("recipient", "")
     try:
-        if kind == RecipientKind.FIELDLAB:
-            data["fieldlab"] = _lookup(Fieldlab, _("fieldlab"), slug=slug)
-        elif kind == RecipientKind.HUB:
-            data["hub"] = _lookup(Hub, _("hub"), slug=slug)
-        elif kind == RecipientKind.BUREAU:
-            data["bureau"] = _lookup(ProgrammeBureau, _("programme bureau"), slug=slug)
-        else:
-            errors["recipient_kind"] = _("recipient_kind must be fieldlab, hub or bureau.")
+        data.update(recipient_fields(kind=kind, recipient=recipient_lookup(kind=kind, slug=slug)))
     except ValidationError as exc:
-        errors["recipient"] = " ".join(exc.messages)
+        errors.update({name: " ".join(messages) for name, messages in exc.message_dict.items()})
     if row.get("funder"):
         try:
             data["funder"] = _lookup(Funder, _("funder"), slug=row["funder"])
@@ -182,8 +159,6 @@ def _import_row(row: dict, *, actor, result: ImportResult) -> None:
         status = row.get("status", "")
         if status and status != record.status:
             raise ValidationError({"status": _("Status changes go through submit, approve and return, not import.")})
-        for recipient in ("fieldlab", "hub", "bureau"):
-            data.setdefault(recipient, None)
         before = record.history.count()
         funding_record_update(record=record, actor=actor, data=data)
         if record.history.count() > before:

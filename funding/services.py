@@ -17,26 +17,11 @@ from registry.models import Hub
 from smartindustry.services import apply_changes, audited_delete, audited_save
 
 from .choices import PeriodStatus, RecordStatus
+from .fields import EDITABLE_FIELDS
 from .models import FundingRecord, ReportingPeriod
 
-# What a record's author may set; status and review fields move only through the workflow functions.
-EDITABLE_FIELDS = frozenset(
-    {
-        "fieldlab",
-        "hub",
-        "bureau",
-        "year",
-        "source",
-        "funder",
-        "amount",
-        "kind",
-        "realisation",
-        "activity_type",
-        "provenance",
-        "provenance_source",
-        "evidence_note",
-    }
-)
+# A record's author may set EDITABLE_FIELDS (funding/fields.py, the one list of a record's fields); status and review
+# fields move only through the workflow functions.
 # A coordinator may only touch records that are still theirs to change.
 COORDINATOR_EDITABLE_STATUSES = (RecordStatus.DRAFT, RecordStatus.RETURNED)
 

@@ -274,9 +274,11 @@ def _record_for(request, pk) -> FundingRecord:
 def funding_record_create_view(request):
     if not (request.user.is_bureau or request.user.is_coordinator):
         raise PermissionDenied(_("Only the bureau and hub coordinators enter funding."))
+    # "Add funding" links name the recipient as files do: ?recipient_kind=fieldlab&recipient=<slug>.
+    initial = forms.FundingRecordForm.initial_recipient(request.GET)
     return service_form(
         request,
-        form_class=lambda *a, **kw: forms.FundingRecordForm(*a, user=request.user, **kw),
+        form_class=lambda *a, **kw: forms.FundingRecordForm(*a, user=request.user, initial=initial, **kw),
         instance=None,
         save=lambda data: funding_record_create(actor=request.user, **data),
         title=_("New funding record"),

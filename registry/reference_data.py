@@ -187,9 +187,10 @@ def registry_reference_load(*, report: LoadReport, actor=None, update: bool = Fa
 def funding_reference_load(*, report: LoadReport, actor=None, update: bool = False) -> None:
     from evaluation.models import ActivityType
     from funding.choices import Realisation, RecordStatus
+    from funding.fields import RECIPIENT_MODELS
     from funding.models import Funder, FundingRecord
 
-    from .models import Fieldlab, Hub, ProgrammeBureau, Province
+    from .models import Province
 
     provinces = {p.slug: p for p in Province.objects.all()}
     funders = {}
@@ -209,11 +210,8 @@ def funding_reference_load(*, report: LoadReport, actor=None, update: bool = Fal
             update=update,
         )
 
-    recipients = {
-        "fieldlab": {f.slug: f for f in Fieldlab.objects.all()},
-        "hub": {h.slug: h for h in Hub.objects.all()},
-        "bureau": {b.slug: b for b in ProgrammeBureau.objects.all()},
-    }
+    # Every recipient by kind and slug, read once (funding.fields names the kinds and their models).
+    recipients = {kind: {r.slug: r for r in model.objects.all()} for kind, model in RECIPIENT_MODELS.items()}
     activities = {a.code: a for a in ActivityType.objects.all()}
     existing = {
         (r.fieldlab_id, r.hub_id, r.bureau_id, r.year, r.source, r.funder_id, r.kind, r.realisation): r

@@ -3,17 +3,12 @@ from django.utils.translation import gettext_lazy as _lazy
 from rest_framework import serializers
 
 from evaluation.models import ActivityType
-from registry.models import Fieldlab, Hub, ProgrammeBureau, Province
+from registry.models import Hub, Province
 from smartindustry.api.serializers import ApiModelSerializer
 
 from ..choices import RecipientKind
+from ..fields import RECORD_KEYS, recipient_fields, recipient_lookup
 from ..models import Funder, FundingRecord, ReportingPeriod
-
-RECIPIENT_MODELS = {
-    RecipientKind.FIELDLAB: Fieldlab,
-    RecipientKind.HUB: Hub,
-    RecipientKind.BUREAU: ProgrammeBureau,
-}
 
 
 class FunderSerializer(ApiModelSerializer):
@@ -70,22 +65,11 @@ class FundingRecordSerializer(ApiModelSerializer):
 
     class Meta:
         model = FundingRecord
+        # A record's fields as funding/fields.py lists them (the portal's export and import columns, in that order),
+        # then what only the API shows.
         fields = [
-            "id",
-            "recipient_kind",
-            "recipient",
+            *RECORD_KEYS,
             "recipient_hub",
-            "year",
-            "source",
-            "funder",
-            "amount",
-            "kind",
-            "realisation",
-            "activity_type",
-            "status",
-            "provenance",
-            "provenance_source",
-            "evidence_note",
             "review_comment",
             "submitted_at",
             "reviewed_at",
@@ -116,12 +100,9 @@ class FundingRecordSerializer(ApiModelSerializer):
         if kind or slug:
             kind = kind or self.instance.recipient_kind
             slug = slug or self.instance.recipient.slug
-            recipient = RECIPIENT_MODELS[kind].objects.filter(slug=slug).first()
-            if recipient is None:
-                raise serializers.ValidationError(
-                    {"recipient": [_("No %(kind)s with slug %(slug)s.") % {"kind": kind, "slug": slug}]}
-                )
-            attrs.update({"fieldlab": None, "hub": None, "bureau": None, kind: recipient})
+            # A Django ValidationError naming the field; DRF turns it into the same 400 as its own errors.
+            recipient = recipient_lookup(kind=kind, slug=slug)
+            attrs.update(recipient_fields(kind=kind, recipient=recipient))
         if self.instance is not None and "status" in attrs and attrs.pop("status") != self.instance.status:
             raise serializers.ValidationError(
                 {"status": [_("Change the status with the submit, approve and return actions.")]}

@@ -13,6 +13,7 @@ from smartindustry.api.views import EXPORT_CHUNK_SIZE, ReadOnlyApiViewSet, Servi
 
 from .. import services
 from ..choices import RecordStatus
+from ..fields import KEY_OF_MODEL_FIELD
 from ..filtersets import FunderFilterSet, FundingRecordFilterSet, ReportingPeriodFilterSet
 from ..models import Funder, FundingRecord, ReportingPeriod
 from ..selectors import funding_records_visible_to
@@ -85,13 +86,9 @@ class FundingRecordViewSet(ServiceModelViewSet):
     serializer_class = serializers.FundingRecordSerializer
     filterset_class = FundingRecordFilterSet
     coordinator_may_write = True
-    # The service validates model fields; the API names the recipient differently.
-    service_error_field_map = {
-        "fieldlab": "recipient",
-        "hub": "recipient",
-        "bureau": "recipient",
-        "review_comment": "comment",
-    }
+    # The service validates model fields; the API names them by their machine keys (the recipient's three foreign
+    # keys are "recipient"), as the import does.
+    service_error_field_map = {**KEY_OF_MODEL_FIELD, "review_comment": "comment"}
 
     def get_queryset(self):
         return funding_records_visible_to(getattr(self.request, "user", None), super().get_queryset())
