@@ -17,10 +17,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from registry.models import Fieldlab, Hub, Province
-from registry.views import PROVENANCE_COLUMN, PROVENANCE_FILTER, _choices, service_form
+from registry.services import registry_record_create, registry_record_delete, registry_record_update
+from registry.views import PROVENANCE_FILTER, _choices, service_form
 from smartindustry.models import YEAR_MAX, YEAR_MIN
 from smartindustry.portal import (
-    Column,
     FilterField,
     PortalDetailView,
     PortalListView,
@@ -31,7 +31,6 @@ from smartindustry.portal import (
 
 from . import forms
 from .choices import FundingKind, PeriodStatus, Realisation, RecipientKind, RecordStatus, Source
-from .exporters import ExportColumn
 from .filtersets import FunderFilterSet, FundingRecordFilterSet
 from .models import Funder, FundingRecord, ReportingPeriod
 from .selectors import ZERO, funding_by_source_and_year, funding_records_visible_to, hub_reporting_status
@@ -47,13 +46,9 @@ from .services import (
     user_may_edit_record,
     user_may_view_record,
 )
+from .tables import FunderTable, FundingRecordTable
 
 REPORT_FIRST_YEAR = 2015
-
-
-def _recipient_slug(record) -> str:
-    recipient = record.recipient
-    return recipient.slug if recipient else ""
 
 
 def _safe_next(request, default: str) -> str:
@@ -77,26 +72,7 @@ class FunderListView(PortalListView):
         FilterField("province", gettext_lazy("Province"), model_choices(Province)),
         PROVENANCE_FILTER,
     ]
-    columns = [
-        Column(
-            gettext_lazy("Name"), lambda o: o.name, "name", lambda o: reverse("funding:funder_detail", args=[o.slug])
-        ),
-        Column(gettext_lazy("Source"), lambda o: o.get_source_display(), "source"),
-        Column(gettext_lazy("Kind"), lambda o: o.get_kind_display(), "kind"),
-        Column(gettext_lazy("Province"), lambda o: o.province.name if o.province else "—", "province__name"),
-        Column(gettext_lazy("Approved funding"), lambda o: o.approved_total, "approved_total", kind="money"),
-        PROVENANCE_COLUMN,
-    ]
-    export_columns = [
-        ExportColumn("slug", lambda o: o.slug),
-        ExportColumn("name", lambda o: o.name),
-        ExportColumn("source", lambda o: o.source),
-        ExportColumn("kind", lambda o: o.kind),
-        ExportColumn("province", lambda o: o.province.slug if o.province else ""),
-        ExportColumn("approved_funding", lambda o: o.approved_total),
-        ExportColumn("provenance", lambda o: o.provenance),
-        ExportColumn("provenance_source", lambda o: o.provenance_source),
-    ]
+    table = FunderTable
 
     def base_queryset(self):
         return Funder.objects.select_related("province").annotate(
@@ -123,8 +99,6 @@ class FunderDetailView(PortalDetailView):
 
 @login_required
 def funder_create(request):
-    from registry.services import registry_record_create
-
     bureau_required(request.user)
     return service_form(
         request,
@@ -139,8 +113,6 @@ def funder_create(request):
 
 @login_required
 def funder_update(request, slug):
-    from registry.services import registry_record_update
-
     bureau_required(request.user)
     funder = get_object_or_404(Funder, slug=slug)
     return service_form(
@@ -156,8 +128,6 @@ def funder_update(request, slug):
 
 @login_required
 def funder_delete(request, slug):
-    from registry.services import registry_record_delete
-
     bureau_required(request.user)
     funder = get_object_or_404(Funder, slug=slug)
     return confirm_delete(
@@ -170,23 +140,6 @@ def funder_delete(request, slug):
 
 
 # --- funding records -----------------------------------------------------------------------------------------
-
-RECORD_EXPORT_COLUMNS = [
-    ExportColumn("id", lambda o: o.pk),
-    ExportColumn("year", lambda o: o.year),
-    ExportColumn("recipient_kind", lambda o: o.recipient_kind),
-    ExportColumn("recipient", _recipient_slug),
-    ExportColumn("source", lambda o: o.source),
-    ExportColumn("funder", lambda o: o.funder.slug if o.funder else ""),
-    ExportColumn("amount", lambda o: o.amount),
-    ExportColumn("kind", lambda o: o.kind),
-    ExportColumn("realisation", lambda o: o.realisation),
-    ExportColumn("activity_type", lambda o: o.activity_type.code if o.activity_type else ""),
-    ExportColumn("status", lambda o: o.status),
-    ExportColumn("provenance", lambda o: o.provenance),
-    ExportColumn("provenance_source", lambda o: o.provenance_source),
-    ExportColumn("evidence_note", lambda o: o.evidence_note),
-]
 
 
 class FundingRecordListView(PortalListView):
@@ -209,18 +162,7 @@ class FundingRecordListView(PortalListView):
         FilterField("realisation", gettext_lazy("Planned or realised"), _choices(Realisation.choices)),
         PROVENANCE_FILTER,
     ]
-    columns = [
-        Column("#", lambda o: o.pk, "id", lambda o: reverse("funding:funding_record_detail", args=[o.pk])),
-        Column(gettext_lazy("Year"), lambda o: o.year, "year", kind="number"),
-        Column(gettext_lazy("Recipient"), lambda o: str(o.recipient)),
-        Column(gettext_lazy("Source"), lambda o: o.get_source_display(), "source"),
-        Column(gettext_lazy("Funder"), lambda o: o.funder.name if o.funder else "—", "funder__name"),
-        Column(gettext_lazy("Amount"), lambda o: o.amount, "amount", kind="money"),
-        Column(gettext_lazy("Cash or in kind"), lambda o: o.get_kind_display(), "kind"),
-        Column(gettext_lazy("Status"), lambda o: o, "status", kind="status"),
-        PROVENANCE_COLUMN,
-    ]
-    export_columns = RECORD_EXPORT_COLUMNS
+    table = FundingRecordTable
 
     def base_queryset(self):
         return funding_records_visible_to(
