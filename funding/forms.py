@@ -99,17 +99,26 @@ def _normalise_number(text: str) -> str:
     return text
 
 
-def parse_amount(raw: str) -> Decimal | None:
-    """A euro amount as typed in either language: '1.234,50' (Dutch), '1234.50' or '1,234.50'. Empty → None."""
-    text = (raw or "").strip().replace("€", "").replace("\u00a0", "").replace(" ", "")
-    if not text:
-        return None
-    if not re.fullmatch(r"-?[0-9.,]+", text):
+def parse_amount(raw: str | int | float | Decimal | None) -> Decimal | None:
+    """A euro amount as typed in either language: '1.234,50' (Dutch), '1234.50' or '1,234.50'. Empty → None.
+
+    A number (a JSON number, a spreadsheet's numeric cell) is taken as it is: it has no separators to read, so
+    0.125 stays 0.125 (and is refused for its third decimal) instead of being read as the Dutch 0.125 = 125.
+    The portal form, the API and the import all read amounts here, so they accept and refuse the same ones."""
+    if isinstance(raw, bool):
         raise ValidationError(_("Enter an amount in euros, for example 12500 or 12.500,00."))
-    try:
-        amount = Decimal(_normalise_number(text))
-    except InvalidOperation:
-        raise ValidationError(_("Enter an amount in euros, for example 12500 or 12.500,00.")) from None
+    if isinstance(raw, int | float | Decimal):
+        amount = Decimal(str(raw))
+    else:
+        text = (raw or "").strip().replace("€", "").replace("\u00a0", "").replace(" ", "")
+        if not text:
+            return None
+        if not re.fullmatch(r"-?[0-9.,]+", text):
+            raise ValidationError(_("Enter an amount in euros, for example 12500 or 12.500,00."))
+        try:
+            amount = Decimal(_normalise_number(text))
+        except InvalidOperation:
+            raise ValidationError(_("Enter an amount in euros, for example 12500 or 12.500,00.")) from None
     if not amount.is_finite():
         raise ValidationError(_("Enter an amount in euros, for example 12500 or 12.500,00."))
     if amount < 0:

@@ -2,13 +2,13 @@
 
 from celery import shared_task
 
+from accounts.models import User
+
+from .importers import funding_records_import
+
 
 @shared_task(bind=True)
 def funding_import_task(self, *, rows: list[dict], actor_id: int) -> dict:
-    from accounts.models import User
-
-    from .importers import funding_records_import
-
     actor = User.objects.get(pk=actor_id)
 
     def progress(done: int, total: int) -> None:

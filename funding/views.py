@@ -3,6 +3,7 @@
 from datetime import date
 from functools import wraps
 
+from celery.result import AsyncResult
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_POST
 from registry.models import Fieldlab, Hub, Province
 from registry.services import registry_record_create, registry_record_delete, registry_record_update
 from registry.views import PROVENANCE_FILTER, _choices, service_form
+from smartindustry.constants import EXPORT_FORMATS
 from smartindustry.models import YEAR_MAX, YEAR_MIN
 from smartindustry.portal import (
     FilterField,
@@ -31,7 +33,9 @@ from smartindustry.portal import (
 
 from . import forms
 from .choices import FundingKind, PeriodStatus, Realisation, RecipientKind, RecordStatus, Source
+from .exporters import table_response
 from .filtersets import FunderFilterSet, FundingRecordFilterSet
+from .importers import ImportFileError, funding_records_import, read_rows
 from .models import Funder, FundingRecord, ReportingPeriod
 from .selectors import ZERO, funding_by_source_and_year, funding_records_visible_to, hub_reporting_status
 from .services import (
@@ -47,6 +51,7 @@ from .services import (
     user_may_view_record,
 )
 from .tables import FunderTable, FundingRecordTable
+from .tasks import funding_import_task
 
 REPORT_FIRST_YEAR = 2015
 
@@ -718,11 +723,13 @@ def _require_importer(user) -> None:
 
 @login_required
 def import_upload(request):
-    from .importers import COLUMNS, ImportFileError, funding_records_import, read_rows
-
     _require_importer(request.user)
+    template = request.GET.get("template")
+    if template in EXPORT_FORMATS:
+        # The import template: the funding list's export columns, no rows.
+        return table_response(template, table=FundingRecordTable, objects=(), filename="funding-records-template")
     form = forms.ImportUploadForm(request.POST or None, request.FILES or None)
-    context = {"form": form, "columns": COLUMNS}
+    context = {"form": form, "columns": FundingRecordTable.import_headers(), "template_formats": EXPORT_FORMATS}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -740,9 +747,6 @@ def import_upload(request):
 @login_required
 @require_POST
 def import_confirm(request):
-    from .importers import funding_records_import
-    from .tasks import funding_import_task
-
     _require_importer(request.user)
     pending = request.session.pop(IMPORT_SESSION_KEY, None)
     if not pending:
@@ -761,8 +765,6 @@ def import_confirm(request):
 @login_required
 def import_job(request, task_id):
     """Progress of a background import; htmx polls this fragment until the worker is done."""
-    from celery.result import AsyncResult
-
     _require_importer(request.user)
     stored = request.session.get(f"import-result-{task_id}")
     if stored is not None:

@@ -1,3 +1,6 @@
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from rest_framework import serializers
@@ -8,7 +11,29 @@ from smartindustry.api.serializers import ApiModelSerializer
 
 from ..choices import RecipientKind
 from ..fields import RECORD_KEYS, recipient_fields, recipient_lookup
+from ..forms import parse_amount
 from ..models import Funder, FundingRecord, ReportingPeriod
+
+
+class AmountField(serializers.DecimalField):
+    """Euros, read by the one amount parser of the portal form and the import (funding.forms.parse_amount).
+
+    A JSON number is taken as it is. A string is read as people type amounts in the request's language: a string
+    with a decimal point and two decimals ("12500.00", what this API writes) always means the same, and "12.500,00"
+    or "12,500.00" are accepted as in the portal. Never negative, at most two decimals; written as a string.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=14, decimal_places=2, **kwargs)
+
+    def to_internal_value(self, data):
+        try:
+            amount = parse_amount(data if isinstance(data, int | float | Decimal) else str(data))
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
+        if amount is None:
+            self.fail("required")
+        return super().to_internal_value(amount)  # the precision check (max_digits) and the quantising
 
 
 class FunderSerializer(ApiModelSerializer):
@@ -47,6 +72,7 @@ class FundingRecordSerializer(ApiModelSerializer):
         required=False,
         help_text=_lazy("Funder (slug), when known."),
     )
+    amount = AmountField()
     activity_type = serializers.SlugRelatedField(
         slug_field="code",
         queryset=ActivityType.objects.all(),
