@@ -1,7 +1,7 @@
 """Spreadsheet import of funding records: the export's columns, all rows or none.
 
 The columns are a record's fields as funding/fields.py lists them (the funding list's export is the template). Each
-row is checked by the API's serializer (FundingRecordSerializer: the same fields, recipient lookup, amount parser
+row is checked by the API's serializer (funding/serializers.py: the same fields, recipient lookup, amount parser
 and messages as a POST or PUT to /api/v1/funding-records/) and written by the same services (permissions, closed
 periods, model and database rules, history), so a row gets the same verdict here as through the API.
 `funding_records_import` collects the errors row by row and, if there is any error or this is a preview (dry run),
@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from rest_framework.settings import api_settings
 
-from .api.serializers import FundingRecordSerializer
 from .fields import KEY_OF_MODEL_FIELD, RECORD_KEYS
 from .models import FundingRecord
 from .selectors import funding_records_visible_to
+from .serializers import FundingRecordSerializer
 from .services import funding_record_create, funding_record_update
 
 COLUMNS = list(RECORD_KEYS)

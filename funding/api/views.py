@@ -17,6 +17,7 @@ from ..fields import KEY_OF_MODEL_FIELD
 from ..filtersets import FunderFilterSet, FundingRecordFilterSet, ReportingPeriodFilterSet
 from ..models import Funder, FundingRecord, ReportingPeriod
 from ..selectors import funding_records_visible_to
+from ..serializers import FundingRecordSerializer
 from . import serializers, threesixtygiving
 
 
@@ -38,7 +39,7 @@ class FunderViewSet(ServiceModelViewSet):
         registry_record_delete(instance=instance, actor=actor)
 
 
-WORKFLOW_RESPONSES = {200: serializers.FundingRecordSerializer}
+WORKFLOW_RESPONSES = {200: FundingRecordSerializer}
 
 
 @extend_schema_view(
@@ -83,7 +84,7 @@ class FundingRecordViewSet(ServiceModelViewSet):
     queryset = FundingRecord.objects.select_related(
         "fieldlab__hub", "hub", "bureau", "funder", "activity_type"
     ).order_by("year", "source", "pk")
-    serializer_class = serializers.FundingRecordSerializer
+    serializer_class = FundingRecordSerializer
     filterset_class = FundingRecordFilterSet
     coordinator_may_write = True
     # The service validates model fields; the API names them by their machine keys (the recipient's three foreign
