@@ -13,7 +13,7 @@ from django.utils import translation
 
 from funding.importers import COLUMNS, funding_records_import
 from funding.models import FundingRecord
-from funding.services import reporting_period_close
+from tests import factories
 
 from .conftest import rows
 
@@ -52,7 +52,7 @@ BAD_ROWS = {
 
 @pytest.mark.parametrize("case", list(BAD_ROWS))
 def test_a_bad_row_gets_the_same_errors_from_the_import_and_the_api(bureau_client, network, case):
-    reporting_period_close(hub=network["noord"], year=2016, actor=network["bureau"])
+    factories.ReportingPeriodFactory(hub=network["noord"], year=2016, status="closed")
     record = BAD_ROWS[case]
     before = FundingRecord.objects.count()
 
