@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from rest_framework import serializers
 
-from evaluation.models import ActivityType
 from smartindustry.api.serializers import ApiModelSerializer
 
 from .choices import RecipientKind
@@ -66,7 +65,8 @@ class FundingRecordSerializer(ApiModelSerializer):
     amount = AmountField()
     activity_type = serializers.SlugRelatedField(
         slug_field="code",
-        queryset=ActivityType.objects.all(),
+        # Through the foreign key: funding does not import evaluation (activity types are evaluation's).
+        queryset=FundingRecord._meta.get_field("activity_type").related_model.objects.all(),
         allow_null=True,
         required=False,
         help_text=_lazy("Activity type (code)."),
