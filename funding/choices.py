@@ -26,6 +26,28 @@ class Source(models.TextChoices):
     KNOWLEDGE = "knowledge", _("Knowledge institutions")
     EU = "eu", _("European Union")
 
+    @property
+    def colour(self) -> str:
+        """This source's colour on every chart; a source added without one is drawn in the neutral colour."""
+        return source_colour(self.value)
+
+
+# Colour-blind safe palette (Okabe–Ito), one colour per source, the same on every chart. A new source gets its
+# colour here; until it has one it is drawn in NEUTRAL_COLOUR (never a KeyError).
+SOURCE_COLOURS = {
+    Source.COMPANIES: "#0072B2",
+    Source.NATIONAL: "#D55E00",
+    Source.REGIONAL: "#009E73",
+    Source.KNOWLEDGE: "#CC79A7",
+    Source.EU: "#E69F00",
+}
+NEUTRAL_COLOUR = "#555555"
+
+
+def source_colour(code: str) -> str:
+    """The chart colour of a source code (as stored and exported), neutral for a code without one."""
+    return SOURCE_COLOURS.get(code, NEUTRAL_COLOUR)
+
 
 PRIVATE_SOURCES = (Source.COMPANIES,)
 PUBLIC_SOURCES = (Source.NATIONAL, Source.REGIONAL, Source.KNOWLEDGE, Source.EU)

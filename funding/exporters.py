@@ -1,16 +1,20 @@
-"""“Export this view” for the portal's lists: columns over the list's own queryset, written by the API's renderers.
+"""“Export this view” for the portal's lists: a table's columns over the list's own queryset, written by the API's
+renderers.
 
-Rows come from the list's filtered, sorted queryset, so the file is exactly the view the user sees. The CSV and
-XLSX writing (streaming, write-only XLSX, numbers kept as numbers, formula injection blocked) is the REST API's
-(smartindustry/api/renderers.py), so both interfaces export the same way. Portal CSVs start with a BOM, because
-the people who click “export” open them in Excel; the API's do not, because pandas and R read them.
+Rows come from the list's filtered, sorted queryset, so the file is exactly the view the user sees. The columns are
+the list's table (smartindustry/tables.py); ``export_response`` takes loose ``ExportColumn``s for tables that are
+not lists (the evaluation downloads). The CSV and XLSX writing (streaming, write-only XLSX, numbers kept as
+numbers, formula injection blocked) is the REST API's (smartindustry/api/renderers.py), so both interfaces export
+the same way. Portal CSVs start with a BOM, because the people who click “export” open them in Excel; the API's do
+not, because pandas and R read them.
 """
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from smartindustry.api.renderers import CSVRenderer, XLSXRenderer
+from smartindustry.api.renderers import TABULAR_RENDERERS
+from smartindustry.tables import Table
 
 
 @dataclass(frozen=True)
@@ -26,8 +30,19 @@ def _cell(value):
     return value
 
 
+def rows_response(fmt: str, *, header: Sequence[str], rows: Iterable[dict], filename: str):
+    """A file of ``fmt`` (one of EXPORT_FORMATS) with these columns, streamed as the rows come."""
+    renderer = TABULAR_RENDERERS[fmt]()
+    cells = ({key: _cell(value) for key, value in row.items()} for row in rows)
+    return renderer.stream_response(cells, header=list(header), filename=f"{filename}.{renderer.format}", bom=True)
+
+
+def table_response(fmt: str, *, table: type[Table], objects: Iterable, filename: str):
+    """A table's export columns over ``objects``; with no objects, the table's (import) template."""
+    return rows_response(fmt, header=table.export_keys(), rows=table.export_rows(objects), filename=filename)
+
+
 def export_response(fmt: str, *, columns: Sequence[ExportColumn], objects: Iterable, filename: str):
-    renderer = XLSXRenderer() if fmt == "xlsx" else CSVRenderer()
     header = [c.key for c in columns]
-    rows = ({c.key: _cell(c.value(obj)) for c in columns} for obj in objects)
-    return renderer.stream_response(rows, header=header, filename=f"{filename}.{renderer.format}", bom=True)
+    rows = ({c.key: c.value(obj) for c in columns} for obj in objects)
+    return rows_response(fmt, header=header, rows=rows, filename=filename)

@@ -10,29 +10,16 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.models import Fieldlab, Hub
 
+from .fields import EDITABLE_FIELDS, RECIPIENT_FIELDS, recipient_lookup
 from .models import Funder, FundingRecord
-
-RECORD_FIELDS = [
-    "fieldlab",
-    "hub",
-    "bureau",
-    "year",
-    "source",
-    "funder",
-    "amount",
-    "kind",
-    "realisation",
-    "activity_type",
-    "evidence_note",
-    "provenance",
-    "provenance_source",
-]
 
 
 class FundingRecordForm(forms.ModelForm):
+    field_order = RECIPIENT_FIELDS  # the recipient first, then the rest in the order of funding/fields.py
+
     class Meta:
         model = FundingRecord
-        fields = RECORD_FIELDS
+        fields = EDITABLE_FIELDS
         labels = {"fieldlab": _("fieldlab"), "hub": _("hub"), "bureau": _("programme bureau")}
         help_texts = {"fieldlab": _("Choose exactly one recipient: a fieldlab, a hub or the bureau.")}
         widgets = {"evidence_note": forms.Textarea(attrs={"rows": 3})}
@@ -47,6 +34,18 @@ class FundingRecordForm(forms.ModelForm):
             self.fields["fieldlab"].queryset = Fieldlab.objects.filter(hub_id=user.hub_id)
             self.fields["hub"].queryset = Hub.objects.filter(pk=user.hub_id)
             del self.fields["bureau"]
+
+    @staticmethod
+    def initial_recipient(params) -> dict:
+        """Initial data naming the recipient as links and files do (``?recipient_kind=fieldlab&recipient=<slug>``);
+        nothing when the link names no recipient or one that does not exist (the form then starts empty)."""
+        kind, slug = params.get("recipient_kind", ""), params.get("recipient", "")
+        if not (kind or slug):
+            return {}
+        try:
+            return {kind: recipient_lookup(kind=kind, slug=slug).pk}
+        except ValidationError:
+            return {}
 
 
 class AmountField(forms.CharField):
@@ -100,17 +99,26 @@ def _normalise_number(text: str) -> str:
     return text
 
 
-def parse_amount(raw: str) -> Decimal | None:
-    """A euro amount as typed in either language: '1.234,50' (Dutch), '1234.50' or '1,234.50'. Empty → None."""
-    text = (raw or "").strip().replace("€", "").replace("\u00a0", "").replace(" ", "")
-    if not text:
-        return None
-    if not re.fullmatch(r"-?[0-9.,]+", text):
+def parse_amount(raw: str | int | float | Decimal | None) -> Decimal | None:
+    """A euro amount as typed in either language: '1.234,50' (Dutch), '1234.50' or '1,234.50'. Empty → None.
+
+    A number (a JSON number, a spreadsheet's numeric cell) is taken as it is: it has no separators to read, so
+    0.125 stays 0.125 (and is refused for its third decimal) instead of being read as the Dutch 0.125 = 125.
+    The portal form, the API and the import all read amounts here, so they accept and refuse the same ones."""
+    if isinstance(raw, bool):
         raise ValidationError(_("Enter an amount in euros, for example 12500 or 12.500,00."))
-    try:
-        amount = Decimal(_normalise_number(text))
-    except InvalidOperation:
-        raise ValidationError(_("Enter an amount in euros, for example 12500 or 12.500,00.")) from None
+    if isinstance(raw, int | float | Decimal):
+        amount = Decimal(str(raw))
+    else:
+        text = (raw or "").strip().replace("€", "").replace("\u00a0", "").replace(" ", "")
+        if not text:
+            return None
+        if not re.fullmatch(r"-?[0-9.,]+", text):
+            raise ValidationError(_("Enter an amount in euros, for example 12500 or 12.500,00."))
+        try:
+            amount = Decimal(_normalise_number(text))
+        except InvalidOperation:
+            raise ValidationError(_("Enter an amount in euros, for example 12500 or 12.500,00.")) from None
     if not amount.is_finite():
         raise ValidationError(_("Enter an amount in euros, for example 12500 or 12.500,00."))
     if amount < 0:

@@ -1,8 +1,11 @@
-"""Spreadsheet import of funding records: the same columns as the export, all rows or none.
+"""Spreadsheet import of funding records: the export's columns, all rows or none.
 
-`funding_records_import` checks every row through the same services the portal uses (so permissions, closed
-periods, validation and history all apply), collects the errors row by row and, if there is any error or this is
-a preview (dry run), rolls the whole transaction back: nothing changes unless every row is good.
+The columns are a record's fields as funding/fields.py lists them (the funding list's export is the template). Each
+row is checked by the API's serializer (funding/serializers.py: the same fields, recipient lookup, amount parser
+and messages as a POST or PUT to /api/v1/funding-records/) and written by the same services (permissions, closed
+periods, model and database rules, history), so a row gets the same verdict here as through the API.
+`funding_records_import` collects the errors row by row and, if there is any error or this is a preview (dry run),
+rolls the whole transaction back: nothing changes unless every row is good.
 """
 
 import contextlib
@@ -11,36 +14,27 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from rest_framework.settings import api_settings
 
-from evaluation.models import ActivityType
-from registry.models import Fieldlab, Hub, ProgrammeBureau
+from accounts import policy
 
-from .choices import RecipientKind
-from .forms import parse_amount
-from .models import Funder, FundingRecord
+from .fields import KEY_OF_MODEL_FIELD, RECORD_KEYS
+from .models import FundingRecord
+from .serializers import FundingRecordSerializer
 from .services import funding_record_create, funding_record_update
 
-COLUMNS = [
-    "id",
-    "year",
-    "recipient_kind",
-    "recipient",
-    "source",
-    "funder",
-    "amount",
-    "kind",
-    "realisation",
-    "activity_type",
-    "status",
-    "provenance",
-    "provenance_source",
-    "evidence_note",
-]
-REQUIRED = ["year", "recipient_kind", "recipient", "source", "amount"]
+COLUMNS = list(RECORD_KEYS)
 MAX_ROWS = 20000
+
+
+def required_columns() -> list[str]:
+    """The columns a new record cannot do without: the ones the serializer requires."""
+    fields = FundingRecordSerializer().fields
+    return [key for key in COLUMNS if fields[key].required]
 
 
 class ImportFileError(ValueError):
@@ -53,7 +47,9 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    errors: list[dict] = field(default_factory=list)  # {"row": n, "messages": [...]}
+    # {"row": n, "messages": ["amount: …", …], "fields": {"amount": ["…"], …}}: fields holds the row's errors as the
+    # API answers them for the same record (empty for a refusal of permission, the API's 403).
+    errors: list[dict] = field(default_factory=list)
     dry_run: bool = True
 
     @property
@@ -72,24 +68,25 @@ class ImportResult:
         }
 
 
-def _cell(value) -> str:
+def _cell(value) -> str | int | float:
+    """A cell as text, or as the number a spreadsheet stored (never re-read through a language's separators)."""
     if value is None:
         return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
     return str(value).strip()
 
 
 def read_rows(*, name: str, content: bytes) -> list[dict]:
     """Parse a CSV or XLSX file into a list of {column: text}; refuse a file without the required columns."""
     if name.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
         try:
             workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds for a broken file
             raise ImportFileError(_("This is not a readable XLSX file.")) from exc
         sheet = workbook.worksheets[0]
         values = list(sheet.iter_rows(values_only=True))
-        header = [_cell(v) for v in values[0]] if values else []
+        header = [str(_cell(v)) for v in values[0]] if values else []
         body = values[1:]
     else:
         try:
@@ -103,7 +100,7 @@ def read_rows(*, name: str, content: bytes) -> list[dict]:
         values = list(reader)
         header = [_cell(v) for v in values[0]] if values else []
         body = values[1:]
-    missing = [c for c in REQUIRED if c not in header]
+    missing = [c for c in required_columns() if c not in header]
     if missing:
         raise ImportFileError(_("Columns missing: %(columns)s.") % {"columns": ", ".join(missing)})
     if len(body) > MAX_ROWS:
@@ -116,85 +113,63 @@ def read_rows(*, name: str, content: bytes) -> list[dict]:
     return rows
 
 
-def _lookup(model, label: str, **kwargs):
-    try:
-        return model.objects.get(**kwargs)
-    except ObjectDoesNotExist:
-        raise ValidationError(
-            _("Unknown %(what)s: %(value)s.") % {"what": label, "value": next(iter(kwargs.values()))}
-        ) from None
-
-
-def _row_data(row: dict) -> dict:
-    errors = {}
+def _payload(row: dict, fields: dict) -> dict:
+    """A row's cells as the API would receive them. An empty cell is null where the API takes null (funder, activity
+    type), blank text where it takes blank text, and absent otherwise: a required column then says "This field is
+    required." and an optional one keeps its default (new record) or its current value (changed record)."""
     data = {}
-    try:
-        data["year"] = int(row.get("year", ""))
-    except ValueError:
-        errors["year"] = _("Year must be a whole number.")
-    try:
-        amount = parse_amount(row.get("amount", ""))
-        if amount is None:
-            errors["amount"] = _("Amount is required.")
-        data["amount"] = amount
-    except ValidationError as exc:
-        errors["amount"] = " ".join(exc.messages)
-    kind, slug = row.get("recipient_kind", ""), row.get("recipient", "")
-    try:
-        if kind == RecipientKind.FIELDLAB:
-            data["fieldlab"] = _lookup(Fieldlab, _("fieldlab"), slug=slug)
-        elif kind == RecipientKind.HUB:
-            data["hub"] = _lookup(Hub, _("hub"), slug=slug)
-        elif kind == RecipientKind.BUREAU:
-            data["bureau"] = _lookup(ProgrammeBureau, _("programme bureau"), slug=slug)
-        else:
-            errors["recipient_kind"] = _("recipient_kind must be fieldlab, hub or bureau.")
-    except ValidationError as exc:
-        errors["recipient"] = " ".join(exc.messages)
-    if row.get("funder"):
-        try:
-            data["funder"] = _lookup(Funder, _("funder"), slug=row["funder"])
-        except ValidationError as exc:
-            errors["funder"] = " ".join(exc.messages)
-    else:
-        data["funder"] = None
-    if row.get("activity_type"):
-        try:
-            data["activity_type"] = _lookup(ActivityType, _("activity type"), code=row["activity_type"])
-        except ValidationError as exc:
-            errors["activity_type"] = " ".join(exc.messages)
-    for name in ("source", "kind", "realisation", "provenance", "provenance_source", "evidence_note"):
-        if row.get(name, "") != "" or name in ("provenance_source", "evidence_note"):
-            data[name] = row.get(name, "")
-    if errors:
-        raise ValidationError(errors)
+    for key in COLUMNS:
+        if key not in row or fields[key].read_only:
+            continue
+        value = row[key]
+        if value != "":
+            data[key] = value
+        elif fields[key].allow_null:
+            data[key] = None
+        elif getattr(fields[key], "allow_blank", False):
+            data[key] = ""
     return data
 
 
-def _import_row(row: dict, *, actor, result: ImportResult) -> None:
-    data = _row_data(row)
+def _record_to_change(row: dict, *, actor) -> FundingRecord | None:
+    """The record a row's id names, among those the actor may see (as the API's PUT finds it); None for a new one."""
     record_id = row.get("id", "")
-    if record_id:
-        try:
-            record = FundingRecord.objects.get(pk=int(record_id))
-        except (ValueError, FundingRecord.DoesNotExist):
-            raise ValidationError({"id": _("No funding record with id %(id)s.") % {"id": record_id}}) from None
-        status = row.get("status", "")
-        if status and status != record.status:
-            raise ValidationError({"status": _("Status changes go through submit, approve and return, not import.")})
-        for recipient in ("fieldlab", "hub", "bureau"):
-            data.setdefault(recipient, None)
-        before = record.history.count()
-        funding_record_update(record=record, actor=actor, data=data)
-        if record.history.count() > before:
-            result.updated += 1
-        else:
-            result.unchanged += 1
-    else:
-        if row.get("status"):
-            data["status"] = row["status"]
+    if record_id == "":
+        return None
+    try:
+        return policy.visible_to(actor, FundingRecord.objects.all()).get(pk=int(record_id))
+    except (ValueError, FundingRecord.DoesNotExist):
+        raise ValidationError({"id": _("No funding record with id %(id)s.") % {"id": record_id}}) from None
+
+
+def _import_row(row: dict, *, actor, fields: dict, result: ImportResult) -> None:
+    record = _record_to_change(row, actor=actor)
+    serializer = FundingRecordSerializer(instance=record, data=_payload(row, fields))
+    if not serializer.is_valid():
+        raise ValidationError({name: list(map(str, errors)) for name, errors in serializer.errors.items()})
+    data = dict(serializer.validated_data)
+    if record is None:
         funding_record_create(actor=actor, **data)
         result.created += 1
+        return
+    before = record.history.count()
+    funding_record_update(record=record, actor=actor, data=data)
+    if record.history.count() > before:
+        result.updated += 1
+    else:
+        result.unchanged += 1
+
+
+def row_errors(exc: ValidationError) -> dict[str, list[str]]:
+    """A row's errors by machine key, as the API answers them: a service's error on "fieldlab" is on "recipient",
+    rules across fields are "non_field_errors"."""
+    if not hasattr(exc, "error_dict"):
+        return {api_settings.NON_FIELD_ERRORS_KEY: list(exc.messages)}
+    errors: dict[str, list[str]] = {}
+    for name, messages in exc.message_dict.items():
+        key = api_settings.NON_FIELD_ERRORS_KEY if name == NON_FIELD_ERRORS else KEY_OF_MODEL_FIELD.get(name, name)
+        errors.setdefault(key, []).extend(messages)
+    return errors
 
 
 def funding_records_import(
@@ -202,22 +177,21 @@ def funding_records_import(
 ) -> ImportResult:
     """Check (dry run) or import all rows; any error rolls everything back. Row numbers count the header as 1."""
     result = ImportResult(total=len(rows), dry_run=dry_run)
+    fields = FundingRecordSerializer().fields  # how the API reads each column, built once for every row
     with transaction.atomic():
         for index, row in enumerate(rows, start=2):
             try:
                 with transaction.atomic():  # a savepoint, so one bad row does not poison the others' checks
-                    _import_row(row, actor=actor, result=result)
+                    _import_row(row, actor=actor, fields=fields, result=result)
             except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    messages = [
-                        " ".join(errs) if name == "__all__" else name + ": " + " ".join(errs)
-                        for name, errs in exc.message_dict.items()
-                    ]
-                else:
-                    messages = exc.messages
-                result.errors.append({"row": index, "messages": messages})
+                errors = row_errors(exc)
+                messages = [
+                    " ".join(texts) if key == api_settings.NON_FIELD_ERRORS_KEY else f"{key}: {' '.join(texts)}"
+                    for key, texts in errors.items()
+                ]
+                result.errors.append({"row": index, "messages": messages, "fields": errors})
             except PermissionDenied as exc:
-                result.errors.append({"row": index, "messages": [str(exc) or _("Not allowed.")]})
+                result.errors.append({"row": index, "messages": [str(exc) or _("Not allowed.")], "fields": {}})
             if progress and (index - 1) % 50 == 0:
                 progress(index - 1, len(rows))
         if dry_run or result.errors:

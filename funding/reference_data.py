@@ -9,10 +9,11 @@ __all__ = ["funding_reference_load"]
 
 from decimal import Decimal
 
-from registry.models import Fieldlab, Hub, ProgrammeBureau, Province
+from registry.models import Province
 from smartindustry.reference_data import LoadReport, ensure, provenance, read_csv
 
 from .choices import Realisation, RecordStatus
+from .fields import RECIPIENT_MODELS
 from .models import Funder, FundingRecord
 
 
@@ -36,11 +37,8 @@ def funding_reference_load(*, report: LoadReport, activity_types: dict, actor=No
             update=update,
         )
 
-    recipients = {
-        "fieldlab": {f.slug: f for f in Fieldlab.objects.all()},
-        "hub": {h.slug: h for h in Hub.objects.all()},
-        "bureau": {b.slug: b for b in ProgrammeBureau.objects.all()},
-    }
+    # Every recipient by kind and slug, read once (funding.fields names the kinds and their models).
+    recipients = {kind: {r.slug: r for r in model.objects.all()} for kind, model in RECIPIENT_MODELS.items()}
     existing = {
         (r.fieldlab_id, r.hub_id, r.bureau_id, r.year, r.source, r.funder_id, r.kind, r.realisation): r
         for r in FundingRecord.objects.all()

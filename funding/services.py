@@ -13,26 +13,11 @@ from reporting.choices import WorkflowAction
 from reporting.workflow import period_check_open, workflow_check_edit, workflow_prepare_new, workflow_transition
 from smartindustry.services import apply_changes, audited_delete, audited_save
 
+from .fields import EDITABLE_FIELDS
 from .models import FundingRecord
 
-# What a record's author may set; status and review fields move only through the workflow functions.
-EDITABLE_FIELDS = frozenset(
-    {
-        "fieldlab",
-        "hub",
-        "bureau",
-        "year",
-        "source",
-        "funder",
-        "amount",
-        "kind",
-        "realisation",
-        "activity_type",
-        "provenance",
-        "provenance_source",
-        "evidence_note",
-    }
-)
+# A record's author may set EDITABLE_FIELDS (funding/fields.py, the one list of a record's fields); status and review
+# fields move only through the workflow.
 # Changing one of these on an approved record changes what the evaluation counts: it goes back to review.
 COUNTED_FIELDS = frozenset(
     {"fieldlab", "hub", "bureau", "year", "source", "funder", "amount", "kind", "realisation", "activity_type"}

@@ -1,5 +1,6 @@
 """Funding pages: funders, funding records, hub reporting with the bureau's review queue, and spreadsheet import."""
 
+from celery.result import AsyncResult
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,9 +14,10 @@ from django.views.decorators.http import require_POST
 
 from accounts import policy
 from registry.models import Fieldlab, Hub, Province
-from registry.views import PROVENANCE_COLUMN, PROVENANCE_FILTER, _choices, service_form
+from registry.services import registry_record_create, registry_record_delete, registry_record_update
+from registry.views import PROVENANCE_FILTER, _choices, service_form
+from smartindustry.constants import EXPORT_FORMATS
 from smartindustry.portal import (
-    Column,
     FilterField,
     PortalDetailView,
     PortalListView,
@@ -26,8 +28,9 @@ from smartindustry.web import safe_next
 
 from . import forms
 from .choices import FundingKind, Realisation, RecipientKind, RecordStatus, Source
-from .exporters import ExportColumn
+from .exporters import table_response
 from .filtersets import FunderFilterSet, FundingRecordFilterSet
+from .importers import ImportFileError, funding_records_import, read_rows
 from .models import Funder, FundingRecord
 from .selectors import ZERO, funding_by_source_and_year
 from .services import (
@@ -38,12 +41,8 @@ from .services import (
     funding_record_submit,
     funding_record_update,
 )
-
-
-def _recipient_slug(record) -> str:
-    recipient = record.recipient
-    return recipient.slug if recipient else ""
-
+from .tables import FunderTable, FundingRecordTable
+from .tasks import funding_import_task
 
 # --- funders -------------------------------------------------------------------------------------------------
 
@@ -59,26 +58,7 @@ class FunderListView(PortalListView):
         FilterField("province", gettext_lazy("Province"), model_choices(Province)),
         PROVENANCE_FILTER,
     ]
-    columns = [
-        Column(
-            gettext_lazy("Name"), lambda o: o.name, "name", lambda o: reverse("funding:funder_detail", args=[o.slug])
-        ),
-        Column(gettext_lazy("Source"), lambda o: o.get_source_display(), "source"),
-        Column(gettext_lazy("Kind"), lambda o: o.get_kind_display(), "kind"),
-        Column(gettext_lazy("Province"), lambda o: o.province.name if o.province else "—", "province__name"),
-        Column(gettext_lazy("Approved funding"), lambda o: o.approved_total, "approved_total", kind="money"),
-        PROVENANCE_COLUMN,
-    ]
-    export_columns = [
-        ExportColumn("slug", lambda o: o.slug),
-        ExportColumn("name", lambda o: o.name),
-        ExportColumn("source", lambda o: o.source),
-        ExportColumn("kind", lambda o: o.kind),
-        ExportColumn("province", lambda o: o.province.slug if o.province else ""),
-        ExportColumn("approved_funding", lambda o: o.approved_total),
-        ExportColumn("provenance", lambda o: o.provenance),
-        ExportColumn("provenance_source", lambda o: o.provenance_source),
-    ]
+    table = FunderTable
 
     def base_queryset(self):
         return Funder.objects.select_related("province").annotate(
@@ -105,8 +85,6 @@ class FunderDetailView(PortalDetailView):
 
 @login_required
 def funder_create(request):
-    from registry.services import registry_record_create
-
     policy.require(request.user, policy.Action.ADD, Funder)
     return service_form(
         request,
@@ -121,8 +99,6 @@ def funder_create(request):
 
 @login_required
 def funder_update(request, slug):
-    from registry.services import registry_record_update
-
     funder = get_object_or_404(Funder, slug=slug)
     policy.require(request.user, policy.Action.CHANGE, funder)
     return service_form(
@@ -138,8 +114,6 @@ def funder_update(request, slug):
 
 @login_required
 def funder_delete(request, slug):
-    from registry.services import registry_record_delete
-
     funder = get_object_or_404(Funder, slug=slug)
     policy.require(request.user, policy.Action.DELETE, funder)
     return confirm_delete(
@@ -152,23 +126,6 @@ def funder_delete(request, slug):
 
 
 # --- funding records -----------------------------------------------------------------------------------------
-
-RECORD_EXPORT_COLUMNS = [
-    ExportColumn("id", lambda o: o.pk),
-    ExportColumn("year", lambda o: o.year),
-    ExportColumn("recipient_kind", lambda o: o.recipient_kind),
-    ExportColumn("recipient", _recipient_slug),
-    ExportColumn("source", lambda o: o.source),
-    ExportColumn("funder", lambda o: o.funder.slug if o.funder else ""),
-    ExportColumn("amount", lambda o: o.amount),
-    ExportColumn("kind", lambda o: o.kind),
-    ExportColumn("realisation", lambda o: o.realisation),
-    ExportColumn("activity_type", lambda o: o.activity_type.code if o.activity_type else ""),
-    ExportColumn("status", lambda o: o.status),
-    ExportColumn("provenance", lambda o: o.provenance),
-    ExportColumn("provenance_source", lambda o: o.provenance_source),
-    ExportColumn("evidence_note", lambda o: o.evidence_note),
-]
 
 
 class FundingRecordListView(PortalListView):
@@ -191,18 +148,7 @@ class FundingRecordListView(PortalListView):
         FilterField("realisation", gettext_lazy("Planned or realised"), _choices(Realisation.choices)),
         PROVENANCE_FILTER,
     ]
-    columns = [
-        Column("#", lambda o: o.pk, "id", lambda o: reverse("funding:funding_record_detail", args=[o.pk])),
-        Column(gettext_lazy("Year"), lambda o: o.year, "year", kind="number"),
-        Column(gettext_lazy("Recipient"), lambda o: str(o.recipient)),
-        Column(gettext_lazy("Source"), lambda o: o.get_source_display(), "source"),
-        Column(gettext_lazy("Funder"), lambda o: o.funder.name if o.funder else "—", "funder__name"),
-        Column(gettext_lazy("Amount"), lambda o: o.amount, "amount", kind="money"),
-        Column(gettext_lazy("Cash or in kind"), lambda o: o.get_kind_display(), "kind"),
-        Column(gettext_lazy("Status"), lambda o: o, "status", kind="status"),
-        PROVENANCE_COLUMN,
-    ]
-    export_columns = RECORD_EXPORT_COLUMNS
+    table = FundingRecordTable
 
     def base_queryset(self):
         return policy.visible_to(
@@ -252,9 +198,11 @@ def _record_for(request, pk) -> FundingRecord:
 @login_required
 def funding_record_create_view(request):
     policy.require(request.user, policy.Action.ADD, FundingRecord)
+    # "Add funding" links name the recipient as files do: ?recipient_kind=fieldlab&recipient=<slug>.
+    initial = forms.FundingRecordForm.initial_recipient(request.GET)
     return service_form(
         request,
-        form_class=lambda *a, **kw: forms.FundingRecordForm(*a, user=request.user, **kw),
+        form_class=lambda *a, **kw: forms.FundingRecordForm(*a, user=request.user, initial=initial, **kw),
         instance=None,
         save=lambda data: funding_record_create(actor=request.user, **data),
         title=_("New funding record"),
@@ -343,11 +291,13 @@ def _require_importer(user) -> None:
 
 @login_required
 def import_upload(request):
-    from .importers import COLUMNS, ImportFileError, funding_records_import, read_rows
-
     _require_importer(request.user)
+    template = request.GET.get("template")
+    if template in EXPORT_FORMATS:
+        # The import template: the funding list's export columns, no rows.
+        return table_response(template, table=FundingRecordTable, objects=(), filename="funding-records-template")
     form = forms.ImportUploadForm(request.POST or None, request.FILES or None)
-    context = {"form": form, "columns": COLUMNS}
+    context = {"form": form, "columns": FundingRecordTable.import_headers(), "template_formats": EXPORT_FORMATS}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -365,9 +315,6 @@ def import_upload(request):
 @login_required
 @require_POST
 def import_confirm(request):
-    from .importers import funding_records_import
-    from .tasks import funding_import_task
-
     _require_importer(request.user)
     pending = request.session.pop(IMPORT_SESSION_KEY, None)
     if not pending:
@@ -386,8 +333,6 @@ def import_confirm(request):
 @login_required
 def import_job(request, task_id):
     """Progress of a background import; htmx polls this fragment until the worker is done."""
-    from celery.result import AsyncResult
-
     _require_importer(request.user)
     stored = request.session.get(f"import-result-{task_id}")
     if stored is not None:

@@ -9,12 +9,15 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from smartindustry.constants import YEAR_MAX, YEAR_MIN
 from smartindustry.models import Provenance
 
 from .choices import CompanySize, FieldlabStatus, PartnerKind, SupportType, TnoType
 from .models import Company, Fieldlab, Hub, Participation, Partner, Province
 
-YEAR_BOUNDS = {"min_value": 1900, "max_value": 2100}
+# The years the registry accepts (the models' validators and database checks): a year outside them is a 400 that
+# names the bounds, not an empty list.
+YEAR_BOUNDS = {"min_value": YEAR_MIN, "max_value": YEAR_MAX}
 
 
 class IntegerFilter(df.NumberFilter):

@@ -12,12 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import policy
-from funding.exporters import ExportColumn
 from funding.models import FundingRecord
 from funding.selectors import ZERO, funding_by_source_and_year
 from smartindustry.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
 from smartindustry.portal import (
-    Column,
     FilterField,
     PortalDetailView,
     PortalListView,
@@ -33,6 +31,7 @@ from .filtersets import CompanyFilterSet, FieldlabFilterSet, HubFilterSet, Partn
 from .models import Company, Fieldlab, Hub, Participation, Partner, Province
 from .selectors import companies_reached
 from .services import registry_record_create, registry_record_delete, registry_record_update
+from .tables import CompanyTable, FieldlabTable, HubTable, PartnerTable
 
 
 def _choices(choices):
@@ -43,14 +42,6 @@ PROVENANCE_CHOICES = _choices(
     [("published", gettext_lazy("Published")), ("illustrative", gettext_lazy("Illustrative"))]
 )
 PROVENANCE_FILTER = FilterField("provenance", gettext_lazy("Provenance"), PROVENANCE_CHOICES)
-PROVENANCE_COLUMN = Column(gettext_lazy("Provenance"), lambda o: o, kind="provenance")
-
-
-def _provenance_exports():
-    return [
-        ExportColumn("provenance", lambda o: o.provenance),
-        ExportColumn("provenance_source", lambda o: o.provenance_source),
-    ]
 
 
 # --- hubs ----------------------------------------------------------------------------------------------------
@@ -67,22 +58,7 @@ class HubListView(PortalListView):
         FilterField("founded_year", gettext_lazy("Founded in")),
         PROVENANCE_FILTER,
     ]
-    columns = [
-        Column(gettext_lazy("Name"), lambda o: o.name, "name", lambda o: reverse("registry:hub_detail", args=[o.slug])),
-        Column(gettext_lazy("Provinces"), lambda o: ", ".join(p.name for p in o.provinces.all())),
-        Column(gettext_lazy("Founded in"), lambda o: o.founded_year, "founded_year", kind="number"),
-        Column(gettext_lazy("Fieldlabs"), lambda o: o.fieldlab_count, "fieldlab_count", kind="number"),
-        PROVENANCE_COLUMN,
-    ]
-    export_columns = [
-        ExportColumn("slug", lambda o: o.slug),
-        ExportColumn("name", lambda o: o.name),
-        ExportColumn("provinces", lambda o: ";".join(p.slug for p in o.provinces.all())),
-        ExportColumn("founded_year", lambda o: o.founded_year),
-        ExportColumn("coordinating_organisation", lambda o: o.coordinating_organisation),
-        ExportColumn("fieldlabs", lambda o: o.fieldlab_count),
-        *_provenance_exports(),
-    ]
+    table = HubTable
 
     def base_queryset(self):
         return Hub.objects.prefetch_related("provinces").annotate(fieldlab_count=Count("fieldlabs", distinct=True))
@@ -135,32 +111,7 @@ class FieldlabListView(PortalListView):
         FilterField("active_in", gettext_lazy("Existed in year")),
         PROVENANCE_FILTER,
     ]
-    columns = [
-        Column(
-            gettext_lazy("Name"), lambda o: o.name, "name", lambda o: reverse("registry:fieldlab_detail", args=[o.slug])
-        ),
-        Column(gettext_lazy("Theme"), lambda o: o.theme, "theme"),
-        Column(gettext_lazy("City"), lambda o: o.city, "city"),
-        Column(gettext_lazy("Hub"), lambda o: o.hub.name if o.hub else _("national"), "hub__name"),
-        Column(gettext_lazy("Start year"), lambda o: o.start_year, "start_year", kind="number"),
-        Column(gettext_lazy("Status"), lambda o: o.get_status_display(), "status"),
-        Column(gettext_lazy("Approved funding"), lambda o: o.approved_total, "approved_total", kind="money"),
-        PROVENANCE_COLUMN,
-    ]
-    export_columns = [
-        ExportColumn("slug", lambda o: o.slug),
-        ExportColumn("name", lambda o: o.name),
-        ExportColumn("theme", lambda o: o.theme),
-        ExportColumn("tno_type", lambda o: o.tno_type),
-        ExportColumn("city", lambda o: o.city),
-        ExportColumn("province", lambda o: o.province.slug if o.province else ""),
-        ExportColumn("hub", lambda o: o.hub.slug if o.hub else ""),
-        ExportColumn("start_year", lambda o: o.start_year),
-        ExportColumn("end_year", lambda o: o.end_year),
-        ExportColumn("status", lambda o: o.status),
-        ExportColumn("approved_funding", lambda o: o.approved_total),
-        *_provenance_exports(),
-    ]
+    table = FieldlabTable
 
     def base_queryset(self):
         return Fieldlab.objects.select_related("hub", "province").annotate(
@@ -205,23 +156,7 @@ class PartnerListView(PortalListView):
         FilterField("joined_year", gettext_lazy("Joined in")),
         PROVENANCE_FILTER,
     ]
-    columns = [
-        Column(
-            gettext_lazy("Name"), lambda o: o.name, "name", lambda o: reverse("registry:partner_detail", args=[o.slug])
-        ),
-        Column(gettext_lazy("Short name"), lambda o: o.short_name, "short_name"),
-        Column(gettext_lazy("Kind"), lambda o: o.get_kind_display(), "kind"),
-        Column(gettext_lazy("Joined in"), lambda o: o.joined_year, "joined_year", kind="number"),
-        PROVENANCE_COLUMN,
-    ]
-    export_columns = [
-        ExportColumn("slug", lambda o: o.slug),
-        ExportColumn("name", lambda o: o.name),
-        ExportColumn("short_name", lambda o: o.short_name),
-        ExportColumn("kind", lambda o: o.kind),
-        ExportColumn("joined_year", lambda o: o.joined_year),
-        *_provenance_exports(),
-    ]
+    table = PartnerTable
 
 
 class PartnerDetailView(PortalDetailView):
@@ -241,26 +176,7 @@ class CompanyListView(PortalListView):
         FilterField("fieldlab", gettext_lazy("Fieldlab"), model_choices(Fieldlab)),
         PROVENANCE_FILTER,
     ]
-    columns = [
-        Column(
-            gettext_lazy("Name"), lambda o: o.name, "name", lambda o: reverse("registry:company_detail", args=[o.pk])
-        ),
-        Column(gettext_lazy("KvK number"), lambda o: o.kvk_number or "—", "kvk_number"),
-        Column(gettext_lazy("Size class"), lambda o: o.get_size_class_display(), "size_class"),
-        Column(gettext_lazy("City"), lambda o: o.city, "city"),
-        Column(gettext_lazy("Fieldlabs"), lambda o: o.fieldlab_count, "fieldlab_count", kind="number"),
-        PROVENANCE_COLUMN,
-    ]
-    export_columns = [
-        ExportColumn("id", lambda o: o.pk),
-        ExportColumn("name", lambda o: o.name),
-        ExportColumn("kvk_number", lambda o: o.kvk_number),
-        ExportColumn("size_class", lambda o: o.size_class),
-        ExportColumn("city", lambda o: o.city),
-        ExportColumn("province", lambda o: o.province.slug if o.province else ""),
-        ExportColumn("fieldlabs", lambda o: o.fieldlab_count),
-        *_provenance_exports(),
-    ]
+    table = CompanyTable
 
     def base_queryset(self):
         return Company.objects.select_related("province").annotate(

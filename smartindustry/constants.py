@@ -19,3 +19,7 @@ REPORT_FIRST_YEAR = 2015
 
 # The file formats every list and table exports to (besides JSON in the API), in the order offered.
 EXPORT_FORMATS = ("csv", "xlsx")
+
+# Rows fetched per database round trip when a list is exported (the API's and the portal's); each chunk runs the
+# list's prefetches once, so memory stays flat and queries grow with chunks, not rows.
+EXPORT_CHUNK_SIZE = 2000

@@ -1,19 +1,12 @@
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from rest_framework import serializers
 
-from evaluation.models import ActivityType
-from registry.models import Fieldlab, Hub, ProgrammeBureau, Province
+from registry.models import Province
 from smartindustry.api.serializers import ApiModelSerializer
 
-from ..choices import RecipientKind
-from ..models import Funder, FundingRecord
+from ..models import Funder
 
-RECIPIENT_MODELS = {
-    RecipientKind.FIELDLAB: Fieldlab,
-    RecipientKind.HUB: Hub,
-    RecipientKind.BUREAU: ProgrammeBureau,
-}
+# A funding record's serializer is funding/serializers.py: the spreadsheet import shares it with the API.
 
 
 class FunderSerializer(ApiModelSerializer):
@@ -29,104 +22,6 @@ class FunderSerializer(ApiModelSerializer):
         model = Funder
         fields = ["id", "slug", "name", "source", "kind", "province", "provenance", "provenance_source"]
         brief_fields = ["id", "slug", "name", "source"]
-
-
-class FundingRecordSerializer(ApiModelSerializer):
-    """A funding record; the recipient is named by its kind and slug, on read and on write."""
-
-    recipient_kind = serializers.ChoiceField(
-        choices=RecipientKind.choices, help_text=_lazy("Kind of recipient: fieldlab, hub or bureau.")
-    )
-    recipient = serializers.SlugField(
-        source="recipient.slug", max_length=100, help_text=_lazy("Recipient's slug (a fieldlab, hub or the bureau).")
-    )
-    recipient_hub = serializers.SerializerMethodField(
-        help_text=_lazy(
-            "Slug of the hub that reports this record (the fieldlab's hub, or the hub itself); null otherwise."
-        )
-    )
-    funder = serializers.SlugRelatedField(
-        slug_field="slug",
-        queryset=Funder.objects.all(),
-        allow_null=True,
-        required=False,
-        help_text=_lazy("Funder (slug), when known."),
-    )
-    activity_type = serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=ActivityType.objects.all(),
-        allow_null=True,
-        required=False,
-        help_text=_lazy("Activity type (code)."),
-    )
-    status = serializers.ChoiceField(
-        choices=FundingRecord._meta.get_field("status").choices,
-        required=False,
-        help_text=_lazy(
-            "Workflow status. Set on create by the bureau only (coordinators always create drafts); afterwards it "
-            "changes only through the submit, approve and return actions."
-        ),
-    )
-
-    class Meta:
-        model = FundingRecord
-        fields = [
-            "id",
-            "recipient_kind",
-            "recipient",
-            "recipient_hub",
-            "year",
-            "source",
-            "funder",
-            "amount",
-            "kind",
-            "realisation",
-            "activity_type",
-            "status",
-            "provenance",
-            "provenance_source",
-            "evidence_note",
-            "review_comment",
-            "submitted_at",
-            "reviewed_at",
-            "created_at",
-            "updated_at",
-        ]
-        read_only_fields = ["review_comment", "submitted_at", "reviewed_at", "created_at", "updated_at"]
-        brief_fields = ["id", "recipient_kind", "recipient", "year", "source", "amount", "status"]
-
-    def get_recipient_hub(self, obj) -> str | None:
-        if obj.hub_id:
-            return obj.hub.slug
-        if obj.fieldlab_id and obj.fieldlab.hub_id:
-            return obj.fieldlab.hub.slug
-        return None
-
-    def validate(self, attrs):
-        kind = attrs.pop("recipient_kind", None)
-        slug = attrs.pop("recipient", {}).get("slug")
-        if self.instance is None:
-            missing = {
-                name: [_("This field is required.")]
-                for name, v in (("recipient_kind", kind), ("recipient", slug))
-                if not v
-            }
-            if missing:
-                raise serializers.ValidationError(missing)
-        if kind or slug:
-            kind = kind or self.instance.recipient_kind
-            slug = slug or self.instance.recipient.slug
-            recipient = RECIPIENT_MODELS[kind].objects.filter(slug=slug).first()
-            if recipient is None:
-                raise serializers.ValidationError(
-                    {"recipient": [_("No %(kind)s with slug %(slug)s.") % {"kind": kind, "slug": slug}]}
-                )
-            attrs.update({"fieldlab": None, "hub": None, "bureau": None, kind: recipient})
-        if self.instance is not None and "status" in attrs and attrs.pop("status") != self.instance.status:
-            raise serializers.ValidationError(
-                {"status": [_("Change the status with the submit, approve and return actions.")]}
-            )
-        return attrs
 
 
 class WorkflowCommentSerializer(serializers.Serializer):

@@ -14,8 +14,10 @@ from smartindustry.api.views import EXPORT_CHUNK_SIZE, ServiceModelViewSet
 
 from .. import services
 from ..choices import RecordStatus
+from ..fields import KEY_OF_MODEL_FIELD
 from ..filtersets import FunderFilterSet, FundingRecordFilterSet
 from ..models import Funder, FundingRecord
+from ..serializers import FundingRecordSerializer
 from . import serializers, threesixtygiving
 
 
@@ -37,7 +39,7 @@ class FunderViewSet(ServiceModelViewSet):
         registry_record_delete(instance=instance, actor=actor)
 
 
-WORKFLOW_RESPONSES = {200: serializers.FundingRecordSerializer}
+WORKFLOW_RESPONSES = {200: FundingRecordSerializer}
 
 
 @extend_schema_view(
@@ -82,20 +84,16 @@ class FundingRecordViewSet(ServiceModelViewSet):
     queryset = FundingRecord.objects.select_related(
         "fieldlab__hub", "hub", "bureau", "funder", "activity_type"
     ).order_by("year", "source", "pk")
-    serializer_class = serializers.FundingRecordSerializer
+    serializer_class = FundingRecordSerializer
     filterset_class = FundingRecordFilterSet
     policy_actions = {
         "submit": policy.Action.SUBMIT,
         "approve": policy.Action.APPROVE,
         "return_": policy.Action.RETURN,
     }
-    # The service validates model fields; the API names the recipient differently.
-    service_error_field_map = {
-        "fieldlab": "recipient",
-        "hub": "recipient",
-        "bureau": "recipient",
-        "review_comment": "comment",
-    }
+    # The service validates model fields; the API names them by their machine keys (the recipient's three foreign
+    # keys are "recipient"), as the import does.
+    service_error_field_map = {**KEY_OF_MODEL_FIELD, "review_comment": "comment"}
 
     def get_queryset(self):
         return policy.visible_to(getattr(self.request, "user", None), super().get_queryset())

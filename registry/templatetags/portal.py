@@ -7,6 +7,8 @@ from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from funding.choices import source_colour
+
 register = template.Library()
 
 
@@ -59,8 +61,6 @@ def get_item(mapping, key):
 @register.filter
 def matrix_chart(matrix):
     """The Chart.js payload of a source × year matrix (funding.selectors.funding_by_source_and_year)."""
-    from smartindustry.portal import SOURCE_COLOURS
-
     return {
         "type": "bar",
         "stacked": True,
@@ -70,7 +70,7 @@ def matrix_chart(matrix):
             {
                 "label": str(source["label"]),
                 "data": [f"{amount:.2f}" for amount in source["amounts"]],
-                "backgroundColor": SOURCE_COLOURS.get(source["code"], "#555"),
+                "backgroundColor": source_colour(source["code"]),
             }
             for source in matrix["sources"]
             if source["total"]

@@ -26,6 +26,11 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from rest_framework.renderers import BaseRenderer
 
+from smartindustry.constants import EXPORT_FORMATS
+
+# Every format the API answers in: JSON, and the file formats every list and table exports to.
+API_FORMATS = ("json", *EXPORT_FORMATS)
+
 # A value DRF serialised from a DecimalField ("1234.50", "-3.00"): written to XLSX as a number again.
 DECIMAL_STRING = re.compile(r"^-?\d+\.\d+$")
 LIST_SEPARATOR = "|"
@@ -176,3 +181,10 @@ class XLSXRenderer(TabularRenderer):
         response = HttpResponse(self.to_bytes(header, rows), content_type=self.media_type)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
+
+
+# The renderer of each export format, for the portal's "export this view". A new format in EXPORT_FORMATS needs
+# its renderer here and in settings' DEFAULT_RENDERER_CLASSES (tests/test_constants.py checks both).
+TABULAR_RENDERERS: dict[str, type[TabularRenderer]] = {
+    renderer.format: renderer for renderer in (CSVRenderer, XLSXRenderer)
+}

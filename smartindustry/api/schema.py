@@ -7,12 +7,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
-from .renderers import TabularRenderer
+from .renderers import API_FORMATS, TabularRenderer
 
 FORMAT_PARAMETER = OpenApiParameter(
     "format",
     OpenApiTypes.STR,
-    enum=["json", "csv", "xlsx"],
+    enum=list(API_FORMATS),
     description=_(
         "Response format; overrides the Accept header. csv and xlsx of a list export every matching row "
         "(streamed) unless page or page_size is given, in which case they hold exactly that page."

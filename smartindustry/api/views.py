@@ -7,12 +7,11 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.response import Response
 
+from smartindustry.constants import EXPORT_CHUNK_SIZE
+
 from .exceptions import PreconditionFailed
 from .renderers import TabularRenderer
 from .serializers import requested_field_names
-
-# Rows fetched per database round trip when exporting; prefetches run once per chunk.
-EXPORT_CHUNK_SIZE = 2000
 
 
 def etag_for(instance) -> str:

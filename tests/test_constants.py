@@ -1,0 +1,72 @@
+"""Constants defined once (smartindustry/constants.py, the choices) and followed everywhere."""
+
+import pytest
+import yaml
+from django.conf import settings
+from django.utils.module_loading import import_string
+from rest_framework.test import APIClient
+
+from funding.choices import NEUTRAL_COLOUR, SOURCE_COLOURS, Source, source_colour
+from registry.templatetags.portal import matrix_chart
+from smartindustry import portal
+from smartindustry.api.renderers import API_FORMATS, TABULAR_RENDERERS
+from smartindustry.constants import EXPORT_FORMATS, YEAR_MAX, YEAR_MIN
+from tests import factories
+
+
+def test_every_export_format_has_a_renderer_in_the_portal_and_the_api():
+    assert set(TABULAR_RENDERERS) == set(EXPORT_FORMATS)
+    api_renderers = [import_string(path).format for path in settings.REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"]]
+    assert api_renderers == list(API_FORMATS) == ["json", *EXPORT_FORMATS]
+
+
+@pytest.mark.django_db
+def test_the_schema_offers_the_api_formats():
+    schema = yaml.safe_load(APIClient().get("/api/v1/schema/").content)
+    parameters = schema["paths"]["/api/v1/hubs/"]["get"]["parameters"]
+    [fmt] = [p for p in parameters if p["name"] == "format"]
+    assert sorted(fmt["schema"]["enum"]) == sorted(API_FORMATS)  # drf-spectacular sorts enums
+
+
+@pytest.mark.django_db
+def test_the_portal_lists_offer_the_export_formats(client):
+    client.force_login(factories.UserFactory())
+    html = client.get("/hubs/").content.decode()
+    for fmt in EXPORT_FORMATS:
+        assert f"format={fmt}" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("year", "status"), [(YEAR_MIN - 1, 400), (YEAR_MIN, 200), (YEAR_MAX, 200), (YEAR_MAX + 1, 400)]
+)
+def test_year_filters_take_the_registrys_year_bounds(year, status):
+    """The same bounds as the models and the database: 2009 is refused with the bound named, not an empty list."""
+    client = APIClient()
+    client.force_authenticate(factories.UserFactory())
+    for url in (f"/api/v1/fieldlabs/?active_in={year}", f"/api/v1/funding-records/?year_min={year}"):
+        response = client.get(url)
+        assert response.status_code == status, url
+        if status == 400:
+            assert str(YEAR_MIN if year < YEAR_MIN else YEAR_MAX) in str(response.json()["errors"])
+
+
+def test_every_source_has_its_colour_and_an_unknown_one_is_neutral():
+    assert {source: source.colour for source in Source} == SOURCE_COLOURS
+    assert len(set(SOURCE_COLOURS.values())) == len(Source)  # one colour per source, none shared
+    assert source_colour("sixth") == NEUTRAL_COLOUR
+    # The name the dashboard still imports: built from the choices, so every source code is in it.
+    assert set(portal.SOURCE_COLOURS) == set(Source.values)
+    assert portal.SOURCE_COLOURS["eu"] == Source.EU.colour
+
+
+def test_a_chart_of_a_source_without_a_colour_is_drawn_neutral():
+    matrix = {
+        "years": [2019],
+        "sources": [
+            {"code": "eu", "label": "EU", "amounts": [1], "total": 1},
+            {"code": "sixth", "label": "A sixth source", "amounts": [2], "total": 2},
+        ],
+    }
+    colours = [dataset["backgroundColor"] for dataset in matrix_chart(matrix)["datasets"]]
+    assert colours == [Source.EU.colour, NEUTRAL_COLOUR]
