@@ -18,12 +18,11 @@ from django.views.decorators.http import require_POST
 
 from accounts import policy
 from funding.choices import RecipientKind
-from funding.exporters import ExportColumn, export_response
 from funding.selectors import source_year_matrix
 from registry.selectors import companies_reached
 from registry.templatetags.portal import eur
 from smartindustry.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN, EXPORT_FORMATS
-from smartindustry.portal import SOURCE_COLOURS
+from smartindustry.exporters import ExportColumn, export_response
 
 from . import selectors
 from .checks import recommendation_checks
@@ -182,7 +181,6 @@ def index(request):
         "efficiency": _efficiency(year_min, year_max, types, indicators),
         "recommendations": _recommendations(year_min, year_max),
         "runs": EvaluationRun.objects.select_related("created_by").order_by("-created_at", "-id")[:10],
-        "source_colours": SOURCE_COLOURS,
         "export_formats": EXPORT_FORMATS,
     }
     return render(request, "evaluation/index.html", context)

@@ -15,20 +15,22 @@ from django.views.decorators.http import require_POST
 from accounts import policy
 from registry.models import Fieldlab, Hub, Province
 from registry.services import registry_record_create, registry_record_delete, registry_record_update
-from registry.views import PROVENANCE_FILTER, _choices, service_form
 from smartindustry.constants import EXPORT_FORMATS
+from smartindustry.exporters import table_response
 from smartindustry.portal import (
+    PROVENANCE_FILTER,
     FilterField,
     PortalDetailView,
     PortalListView,
     confirm_delete,
+    enum_choices,
     model_choices,
+    service_form,
 )
 from smartindustry.web import safe_next
 
 from . import forms
 from .choices import FundingKind, Realisation, RecipientKind, RecordStatus, Source
-from .exporters import table_response
 from .filtersets import FunderFilterSet, FundingRecordFilterSet
 from .importers import ImportFileError, funding_records_import, read_rows
 from .models import Funder, FundingRecord
@@ -54,7 +56,7 @@ class FunderListView(PortalListView):
     export_name = "funders"
     create_url = "funding:funder_create"
     filter_fields = [
-        FilterField("source", gettext_lazy("Source"), _choices(Source.choices)),
+        FilterField("source", gettext_lazy("Source"), enum_choices(Source.choices)),
         FilterField("province", gettext_lazy("Province"), model_choices(Province)),
         PROVENANCE_FILTER,
     ]
@@ -139,13 +141,13 @@ class FundingRecordListView(PortalListView):
     filter_fields = [
         FilterField("year_min", gettext_lazy("From year")),
         FilterField("year_max", gettext_lazy("To year")),
-        FilterField("source", gettext_lazy("Source"), _choices(Source.choices)),
-        FilterField("status", gettext_lazy("Status"), _choices(RecordStatus.choices)),
+        FilterField("source", gettext_lazy("Source"), enum_choices(Source.choices)),
+        FilterField("status", gettext_lazy("Status"), enum_choices(RecordStatus.choices)),
         FilterField("hub", gettext_lazy("Hub"), model_choices(Hub)),
         FilterField("fieldlab", gettext_lazy("Fieldlab"), model_choices(Fieldlab)),
-        FilterField("recipient_kind", gettext_lazy("Recipient"), _choices(RecipientKind.choices)),
-        FilterField("kind", gettext_lazy("Cash or in kind"), _choices(FundingKind.choices)),
-        FilterField("realisation", gettext_lazy("Planned or realised"), _choices(Realisation.choices)),
+        FilterField("recipient_kind", gettext_lazy("Recipient"), enum_choices(RecipientKind.choices)),
+        FilterField("kind", gettext_lazy("Cash or in kind"), enum_choices(FundingKind.choices)),
+        FilterField("realisation", gettext_lazy("Planned or realised"), enum_choices(Realisation.choices)),
         PROVENANCE_FILTER,
     ]
     table = FundingRecordTable

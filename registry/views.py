@@ -1,12 +1,8 @@
 """Registry pages: lists (filters, search, sort, pages, export), detail pages and bureau editing."""
 
-import copy
-
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, Sum
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,13 +12,14 @@ from funding.models import FundingRecord
 from funding.selectors import ZERO, funding_by_source_and_year
 from smartindustry.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
 from smartindustry.portal import (
+    PROVENANCE_FILTER,
     FilterField,
     PortalDetailView,
     PortalListView,
-    apply_service_errors,
     confirm_delete,
-    form_values,
+    enum_choices,
     model_choices,
+    service_form,
 )
 
 from . import forms
@@ -32,17 +29,6 @@ from .models import Company, Fieldlab, Hub, Participation, Partner, Province
 from .selectors import companies_reached
 from .services import registry_record_create, registry_record_delete, registry_record_update
 from .tables import CompanyTable, FieldlabTable, HubTable, PartnerTable
-
-
-def _choices(choices):
-    return lambda: [("", "—"), *[(str(v), str(label)) for v, label in choices]]
-
-
-PROVENANCE_CHOICES = _choices(
-    [("published", gettext_lazy("Published")), ("illustrative", gettext_lazy("Illustrative"))]
-)
-PROVENANCE_FILTER = FilterField("provenance", gettext_lazy("Provenance"), PROVENANCE_CHOICES)
-
 
 # --- hubs ----------------------------------------------------------------------------------------------------
 
@@ -106,8 +92,8 @@ class FieldlabListView(PortalListView):
     filter_fields = [
         FilterField("hub", gettext_lazy("Hub"), model_choices(Hub)),
         FilterField("province", gettext_lazy("Province"), model_choices(Province)),
-        FilterField("status", gettext_lazy("Status"), _choices(FieldlabStatus.choices)),
-        FilterField("tno_type", gettext_lazy("TNO type"), _choices(TnoType.choices)),
+        FilterField("status", gettext_lazy("Status"), enum_choices(FieldlabStatus.choices)),
+        FilterField("tno_type", gettext_lazy("TNO type"), enum_choices(TnoType.choices)),
         FilterField("active_in", gettext_lazy("Existed in year")),
         PROVENANCE_FILTER,
     ]
@@ -152,7 +138,7 @@ class PartnerListView(PortalListView):
     create_url = "registry:partner_create"
     default_ordering = ("joined_year", "short_name")
     filter_fields = [
-        FilterField("kind", gettext_lazy("Kind"), _choices(PartnerKind.choices)),
+        FilterField("kind", gettext_lazy("Kind"), enum_choices(PartnerKind.choices)),
         FilterField("joined_year", gettext_lazy("Joined in")),
         PROVENANCE_FILTER,
     ]
@@ -171,7 +157,7 @@ class CompanyListView(PortalListView):
     export_name = "companies"
     create_url = "registry:company_create"
     filter_fields = [
-        FilterField("size_class", gettext_lazy("Size class"), _choices(CompanySize.choices)),
+        FilterField("size_class", gettext_lazy("Size class"), enum_choices(CompanySize.choices)),
         FilterField("province", gettext_lazy("Province"), model_choices(Province)),
         FilterField("fieldlab", gettext_lazy("Fieldlab"), model_choices(Fieldlab)),
         PROVENANCE_FILTER,
@@ -215,25 +201,6 @@ def _lookup(kind: str, key):
 def _detail_url(kind: str, obj) -> str:
     field = EDITABLE[kind][2]
     return reverse(f"registry:{kind}_detail", args=[getattr(obj, field)])
-
-
-def service_form(request, *, form_class, instance, save, title, cancel_url, success_url):
-    """Show a model form; on a valid POST call the service. The form validates a copy, so the service sees the
-    unchanged record and records exactly what changed."""
-    if request.method == "POST":
-        form = form_class(request.POST, instance=copy.deepcopy(instance) if instance else None)
-        if form.is_valid():
-            try:
-                obj = save(form_values(form))
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, _("%(name)s was saved.") % {"name": obj})
-                return redirect(success_url(obj))
-    else:
-        form = form_class(instance=instance)
-    context = {"form": form, "title": title, "cancel_url": cancel_url, "object": instance}
-    return render(request, "portal/form.html", context, status=400 if form.is_bound and form.errors else 200)
 
 
 @login_required

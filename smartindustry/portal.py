@@ -6,6 +6,7 @@ column definition for the page and the export); the generic code does filtering,
 PermissionDenied becomes a 403 page.
 """
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -14,17 +15,17 @@ import django_filters as df
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView
 
-from funding.choices import Source
-from funding.exporters import table_response
 from smartindustry.constants import EXPORT_CHUNK_SIZE, EXPORT_FORMATS
+from smartindustry.exporters import table_response
+from smartindustry.models import Provenance
 from smartindustry.tables import Table
 
 
@@ -38,6 +39,11 @@ class FilterField:
     extra: dict = field(default_factory=dict)
 
 
+def enum_choices(choices) -> Callable:
+    """A filter's choices from an enumeration, with an empty "—" first (for a select of one value)."""
+    return lambda: [("", "—"), *[(str(v), str(label)) for v, label in choices]]
+
+
 def model_choices(model, value_field: str = "slug", label_field: str = "name") -> Callable:
     def load():
         return [("", "—")] + [
@@ -46,21 +52,6 @@ def model_choices(model, value_field: str = "slug", label_field: str = "name") -
         ]
 
     return load
-
-
-def bureau_required(user) -> None:
-    if not (user.is_authenticated and user.is_bureau):
-        raise PermissionDenied(_("Only the programme bureau may do this."))
-
-
-class BureauRequiredMixin(LoginRequiredMixin):
-    """Refuse with 403 (not just a hidden button) when the signed-in user is not bureau staff."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        bureau_required(request.user)
-        return super().dispatch(request, *args, **kwargs)
 
 
 class PortalListView(LoginRequiredMixin, ListView):
@@ -267,6 +258,29 @@ def querystring(**params) -> str:
 
 # Each source code's chart colour, built from the choices (funding.choices.Source.colour), so every source has one.
 # Kept importable here for the pages that still read it; new code asks Source.colour / source_colour().
-SOURCE_COLOURS = {source.value: source.colour for source in Source}
 
 MONEY = gettext_lazy("Amount (EUR)")
+
+PROVENANCE_FILTER = FilterField("provenance", gettext_lazy("Provenance"), enum_choices(Provenance.choices))
+
+
+# --- edit helpers ---------------------------------------------------------------------------------------------
+
+
+def service_form(request, *, form_class, instance, save, title, cancel_url, success_url):
+    """Show a model form; on a valid POST call the service. The form validates a copy, so the service sees the
+    unchanged record and records exactly what changed."""
+    if request.method == "POST":
+        form = form_class(request.POST, instance=copy.deepcopy(instance) if instance else None)
+        if form.is_valid():
+            try:
+                obj = save(form_values(form))
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, _("%(name)s was saved.") % {"name": obj})
+                return redirect(success_url(obj))
+    else:
+        form = form_class(instance=instance)
+    context = {"form": form, "title": title, "cancel_url": cancel_url, "object": instance}
+    return render(request, "portal/form.html", context, status=400 if form.is_bound and form.errors else 200)

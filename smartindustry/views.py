@@ -7,7 +7,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from funding.choices import source_colour
 from funding.selectors import funding_overview
+from registry.selectors import companies_reached, fieldlabs_per_year
+from reporting.selectors import hub_reporting_status, status_years
 from smartindustry.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
 
 
@@ -48,10 +51,6 @@ DASHBOARD_YEARS = (EVALUATION_YEAR_MIN, EVALUATION_YEAR_MAX)  # the window of th
 @login_required
 def home(request):
     """The dashboard: headline figures of approved fieldlab funding, charts, and the reporting status panel."""
-    from registry.selectors import companies_reached, fieldlabs_per_year
-    from reporting.selectors import hub_reporting_status, status_years
-    from smartindustry.portal import SOURCE_COLOURS
-
     year_min, year_max = DASHBOARD_YEARS
     overview = funding_overview(year_min=year_min, year_max=year_max)
     per_year = fieldlabs_per_year(year_min=year_min, year_max=year_max)
@@ -64,7 +63,7 @@ def home(request):
                 {
                     "label": "",
                     "data": [f"{row['amount']:.2f}" for row in overview["by_source"]],
-                    "backgroundColor": [SOURCE_COLOURS[row["source"]] for row in overview["by_source"]],
+                    "backgroundColor": [source_colour(row["source"]) for row in overview["by_source"]],
                 }
             ],
         },

@@ -55,9 +55,8 @@ def test_every_source_has_its_colour_and_an_unknown_one_is_neutral():
     assert {source: source.colour for source in Source} == SOURCE_COLOURS
     assert len(set(SOURCE_COLOURS.values())) == len(Source)  # one colour per source, none shared
     assert source_colour("sixth") == NEUTRAL_COLOUR
-    # The name the dashboard still imports: built from the choices, so every source code is in it.
-    assert set(portal.SOURCE_COLOURS) == set(Source.values)
-    assert portal.SOURCE_COLOURS["eu"] == Source.EU.colour
+    # One palette: the portal keeps no copy of its own.
+    assert not hasattr(portal, "SOURCE_COLOURS")
 
 
 def test_a_chart_of_a_source_without_a_colour_is_drawn_neutral():
