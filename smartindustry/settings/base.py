@@ -116,7 +116,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` writes (the image collects at build time; CI collects into a temporary folder).
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 # Without `collectstatic` (development, tests) WhiteNoise warns that STATIC_ROOT is missing; runserver and the
 # finders serve the files then, so the warning says nothing useful.
 warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
