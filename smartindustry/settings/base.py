@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A view that cannot reach the database answers 503 (own page, or JSON under /api/), not a 500.
+    "smartindustry.errors.DatabaseOutageMiddleware",
     # Axes last: it must see the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
