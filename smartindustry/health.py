@@ -13,6 +13,8 @@ This module imports no models: gunicorn's start-up hook (gunicorn.conf.py) uses 
 Django's apps are loaded.
 """
 
+from concurrent.futures import ThreadPoolExecutor
+
 import redis
 from django.conf import settings
 from django.contrib.staticfiles.storage import ManifestFilesMixin
@@ -79,7 +81,13 @@ def check_static() -> str:
 
 
 def health_checks() -> dict[str, str]:
-    return {"database": check_database(), "broker": check_broker(), "static": check_static()}
+    # The broker is asked in a second thread while this one asks the database, so with both hung the answer takes the
+    # longer of the two timeouts, not their sum (3 s instead of 4 s with the defaults; the compose health check gives
+    # up after 5 s). The database check stays in this thread: Django's connections belong to their thread.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        broker = pool.submit(check_broker)
+        checks = {"database": check_database(), "broker": broker.result(), "static": check_static()}
+    return checks
 
 
 def is_healthy(checks: dict[str, str]) -> bool:

@@ -97,16 +97,19 @@ def test_database_refusing_connections_gives_503_everywhere_never_500(closed_por
     assert str(closed_port) not in api["body"] + page["body"] + health["body"]
 
 
-def test_hung_database_gives_503_within_the_connect_timeout(hung_port):
+def test_hung_database_and_redis_give_503_within_the_connect_timeout(hung_port):
     results = run_outage_client(
         [{"path": "/healthz"}, API_WITH_TOKEN],
         DATABASE_URL=f"postgres://postgres@127.0.0.1:{hung_port}/hung",
+        REDIS_URL=f"redis://127.0.0.1:{hung_port}/0",
         DATABASE_CONNECT_TIMEOUT="3",
     )
 
     health = results["/healthz"]
     assert health["status"] == 503
-    assert json.loads(health["body"])["checks"]["database"].startswith("error: ")
+    checks = json.loads(health["body"])["checks"]
+    assert checks["database"].startswith("error: ") and checks["broker"].startswith("error: ")
+    # Both hung: the broker is asked while the database is, so this is about 3 s, not 3 + 1.
     assert health["seconds"] < OUTAGE_BOUND_SECONDS
 
     api = results["/api/v1/hubs/"]
