@@ -40,9 +40,10 @@ SESSION_KEY = "outagetestsessionkey0123456789ab"  # well-formed, so the session 
 
 @pytest.fixture(autouse=True)
 def fresh_throttle_state(monkeypatch):
-    """Each test starts with the shared cache believed up and an empty local fallback."""
+    """Each test starts with the shared cache believed up, and both caches empty (token ids repeat between tests)."""
     monkeypatch.setattr(throttling, "_shared_cache_down_until", 0.0)
     throttling._local_cache.clear()
+    cache.clear()
 
 
 def run_outage_client(requests: list[dict], **env) -> list[dict]:

@@ -51,7 +51,11 @@ class ServiceUnavailable(exceptions.APIException):
 
 
 def is_database_outage(exc: BaseException) -> bool:
-    """The driver could not reach the database (down, hung past the connect timeout, connection lost)."""
+    """The driver could not reach the database (down, hung past the connect timeout, connection lost).
+
+    OperationalError also covers a cancelled statement, a deadlock or SQLite's "database is locked": for those too
+    the honest answer is "try again shortly", not "a bug".
+    """
     return isinstance(exc, OperationalError | InterfaceError)
 
 
