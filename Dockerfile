@@ -4,9 +4,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=smartind
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY . .
+# collectstatic at build time: the image always carries the static files and their manifest. If it fails (an asset
+# references a missing file), the build fails; without a manifest every page would answer 500. gunicorn.conf.py
+# also refuses to start without one.
 RUN pip install --no-cache-dir . \
- && SECRET_KEY=build-time-only-build-time-only-build-time ALLOWED_HOSTS=build python manage.py collectstatic --noinput
+ && SECRET_KEY=build-time-only-build-time-only-build-time ALLOWED_HOSTS=build python manage.py collectstatic --noinput \
+ && test -s staticfiles/staticfiles.json
 RUN useradd --create-home portal && chown -R portal /app
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "smartindustry.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# Workers, timeouts and the start-up check live in gunicorn.conf.py (WEB_CONCURRENCY, GUNICORN_TIMEOUT, …).
+CMD ["gunicorn", "smartindustry.wsgi:application", "--config", "gunicorn.conf.py"]

@@ -1,3 +1,5 @@
+import socket
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -53,3 +55,22 @@ def reference_db(django_db_setup, django_db_blocker):
         call_command("load_reference_data", verbosity=0)
         yield
         transaction.set_rollback(True)
+
+
+@pytest.fixture
+def closed_port():
+    """A loopback port that refuses connections: bound, never listening, so no other process can take it meanwhile."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    yield sock.getsockname()[1]
+    sock.close()
+
+
+@pytest.fixture
+def hung_port():
+    """A loopback port that accepts connections (the kernel completes the handshake) and never answers a byte."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
+    yield sock.getsockname()[1]
+    sock.close()

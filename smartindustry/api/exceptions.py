@@ -6,11 +6,17 @@
 not about input. Services raise Django's ValidationError / PermissionDenied and ProtectedError; they are mapped here
 to 400 / 403 / 409, so views never translate them by hand. Errors are always JSON, even when the client asked for
 CSV or XLSX: a spreadsheet holding an error message would be mistaken for data.
+
+A database that does not answer is an outage, not a bug: 503 ``service_unavailable`` with ``Retry-After``. Anything
+else unhandled is left to Django, whose 500 handler (smartindustry/errors.py) answers ``server_error`` in the same
+shape and logs the traceback.
 """
+
+import logging
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, InterfaceError, OperationalError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +24,11 @@ from rest_framework import exceptions, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger(__name__)
+
+# Seconds a client should wait before retrying after a 503 (sent as Retry-After, here and on the portal's 503 page).
+RETRY_AFTER_SECONDS = 30
 
 
 class Conflict(exceptions.APIException):
@@ -30,6 +41,22 @@ class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
     default_detail = _("The record changed since you read it (If-Match does not match its ETag). Read it again.")
     default_code = "precondition_failed"
+
+
+class ServiceUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = _("The database does not answer. Try again shortly.")
+    default_code = "service_unavailable"
+    wait = RETRY_AFTER_SECONDS  # DRF sends it as Retry-After
+
+
+def is_database_outage(exc: BaseException) -> bool:
+    """The driver could not reach the database (down, hung past the connect timeout, connection lost).
+
+    OperationalError also covers a cancelled statement, a deadlock or SQLite's "database is locked": for those too
+    the honest answer is "try again shortly", not "a bug".
+    """
+    return isinstance(exc, OperationalError | InterfaceError)
 
 
 def _django_validation_errors(exc: DjangoValidationError, field_map: dict[str, str]) -> dict:
@@ -56,11 +83,23 @@ def _translate(exc, context):
     if isinstance(exc, IntegrityError):
         # Validation runs before every save, so this is a race with a concurrent write.
         return Conflict(detail=_("The change conflicts with another record; read it again and retry."))
+    if is_database_outage(exc):
+        # The class name only: the driver's message names the database host and port.
+        logger.warning("API: the database does not answer (%s)", exc.__class__.__name__)
+        return ServiceUnavailable()
     return exc
 
 
 def _body(response_status: int, code: str, detail: str, errors: dict) -> dict:
     return {"status": response_status, "code": code, "detail": str(detail), "errors": errors}
+
+
+def api_error_response(response_status: int, code: str, detail: str) -> JsonResponse:
+    """The error shape for answers made outside DRF (Django's error handlers, middleware)."""
+    response = JsonResponse(_body(response_status, code, detail, {}), status=response_status)
+    if response_status == status.HTTP_503_SERVICE_UNAVAILABLE:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def api_exception_handler(exc, context):
@@ -91,4 +130,4 @@ def api_exception_handler(exc, context):
 
 def api_not_found(request, *args, **kwargs):
     """Unknown URLs under /api/v1/ answer in the same shape instead of Django's HTML 404 page."""
-    return JsonResponse(_body(404, "not_found", _("No API endpoint at this address."), {}), status=404)
+    return api_error_response(404, "not_found", _("No API endpoint at this address."))

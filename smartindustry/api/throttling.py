@@ -1,9 +1,29 @@
-"""Per-token throttling: each API token has its own budget, so one busy script cannot starve another."""
+"""Per-token throttling: each API token has its own budget, so one busy script cannot starve another.
+
+The counters live in the default cache (Redis when ``REDIS_URL`` is set), so every gunicorn worker shares one budget
+per token. When Redis does not answer, the throttle does not fail the request: it logs a warning and counts in the
+worker's own memory (a local-memory fallback) for ``SHARED_CACHE_RETRY_SECONDS``, then tries Redis again. During an
+outage a token may therefore make up to its budget *per worker*; the API keeps answering. docs/operations.md.
+"""
+
+import logging
+import time
 
 from django.conf import settings
+from django.core.cache.backends.locmem import LocMemCache
+from redis.exceptions import RedisError
 from rest_framework.throttling import SimpleRateThrottle
 
 from accounts.models import ApiToken
+
+logger = logging.getLogger(__name__)
+
+# After a failure, skip the shared cache for this long: a hung Redis would otherwise cost every request the full
+# REDIS_TIMEOUT before the fallback.
+SHARED_CACHE_RETRY_SECONDS = 30.0
+
+_local_cache = LocMemCache("api-throttle-fallback", {"MAX_ENTRIES": 10_000})
+_shared_cache_down_until = 0.0  # time.monotonic() before which this process does not ask the shared cache
 
 
 class ApiTokenRateThrottle(SimpleRateThrottle):
@@ -23,3 +43,20 @@ class ApiTokenRateThrottle(SimpleRateThrottle):
         else:
             ident = f"anon-{self.get_ident(request)}"
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+    def allow_request(self, request, view):
+        global _shared_cache_down_until
+        if time.monotonic() < _shared_cache_down_until:
+            self.cache = _local_cache
+            return super().allow_request(request, view)
+        try:
+            return super().allow_request(request, view)
+        except (RedisError, OSError) as exc:
+            _shared_cache_down_until = time.monotonic() + SHARED_CACHE_RETRY_SECONDS
+            logger.warning(
+                "API throttle: the shared cache does not answer (%s); counting in this worker's memory for %d s",
+                exc.__class__.__name__,
+                SHARED_CACHE_RETRY_SECONDS,
+            )
+            self.cache = _local_cache
+            return super().allow_request(request, view)

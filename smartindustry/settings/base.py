@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A view that cannot reach the database answers 503 (own page, or JSON under /api/), not a 500.
+    "smartindustry.errors.DatabaseOutageMiddleware",
     # Axes last: it must see the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -84,6 +86,11 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A PostgreSQL that is down or hung must fail a request (and /healthz) within seconds, not after the kernel's TCP
+# timeout: psycopg gives up connecting after this many seconds (it treats values below 2 as 2).
+DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=3)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = DATABASE_CONNECT_TIMEOUT
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -120,7 +127,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` writes (the image collects at build time; CI collects into a temporary folder).
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 # Without `collectstatic` (development, tests) WhiteNoise warns that STATIC_ROOT is missing; runserver and the
 # finders serve the files then, so the warning says nothing useful.
 warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
@@ -131,10 +139,18 @@ STORAGES = {
 
 # --- Redis: broker and shared cache -----------------------------------------
 REDIS_URL = env("REDIS_URL")
-# Throttle counters live in the cache: with Redis every gunicorn worker shares one budget per token.
+# Seconds to connect to Redis and to wait for an answer (cache and /healthz); without it a hung Redis hangs requests.
+REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=1.0)
+# Throttle counters live in the cache: with Redis every gunicorn worker shares one budget per token. When Redis does
+# not answer, the throttle counts in each worker's memory instead (smartindustry/api/throttling.py).
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "sir"}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "sir",
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )

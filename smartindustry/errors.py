@@ -1,0 +1,58 @@
+"""How the site fails: the project's own pages, the API's JSON error shape, and 503 (not 500) when the database is out.
+
+- ``DatabaseOutageMiddleware``: a view that cannot reach the database answers 503 with ``Retry-After`` — the page
+  ``503.html`` in the portal, the JSON error shape under ``/api/`` — and logs a warning, not a traceback: an outage is
+  not a bug. (DRF views translate it themselves in smartindustry/api/exceptions.py; this covers the portal.)
+- ``server_error`` (``handler500``): anything else unhandled answers ``500.html``, or the JSON shape under ``/api/``.
+  Django has logged the traceback before it calls the handler.
+
+Both pages are rendered without the request: no context processors, no user, no session, no database and no static
+files, so they still render when the database is down or the static manifest is missing.
+"""
+
+import logging
+
+from django.http import HttpResponse
+from django.template import loader
+from django.utils.translation import gettext as _
+
+from smartindustry.api.exceptions import RETRY_AFTER_SECONDS, api_error_response, is_database_outage
+
+logger = logging.getLogger(__name__)
+
+API_PREFIX = "/api/"
+
+
+def _page(template_name: str, response_status: int) -> HttpResponse:
+    return HttpResponse(loader.render_to_string(template_name), status=response_status)
+
+
+def service_unavailable(request) -> HttpResponse:
+    if request.path_info.startswith(API_PREFIX):
+        return api_error_response(503, "service_unavailable", _("The database does not answer. Try again shortly."))
+    response = _page("503.html", 503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def server_error(request) -> HttpResponse:
+    if request.path_info.startswith(API_PREFIX):
+        return api_error_response(500, "server_error", _("A server error occurred. It has been logged."))
+    return _page("500.html", 500)
+
+
+class DatabaseOutageMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not is_database_outage(exception):
+            return None  # Django's handling: log, then server_error
+        # The class name only: the driver's message names the database host and port.
+        logger.warning(
+            "%s %s: the database does not answer (%s)", request.method, request.path, type(exception).__name__
+        )
+        return service_unavailable(request)
