@@ -11,7 +11,15 @@ from accounts.services import api_token_create
 from funding.choices import RecordStatus, Source
 from tests import factories
 
-ROLES = ("anonymous", "analyst", "read_only_token", "coordinator_here", "coordinator_other", "bureau")
+ROLES = (
+    "anonymous",
+    "analyst",
+    "read_only_token",
+    "viewer_here",
+    "coordinator_here",
+    "coordinator_other",
+    "bureau",
+)
 
 
 @dataclass
@@ -97,6 +105,8 @@ def world(db) -> World:
         "analyst": factories.UserFactory(username="ana"),
         "coordinator_here": factories.CoordinatorFactory(username="coord-here", hub=hub),
         "coordinator_other": factories.CoordinatorFactory(username="coord-other", hub=hub_b),
+        # The hub viewer reads everything of "here", drafts included, and writes nothing.
+        "viewer_here": factories.HubViewerFactory(username="viewer-here", hub=hub),
         "bureau": factories.BureauUserFactory(username="bur"),
     }
     # A read-only token of a bureau user: the scope, not the role, must stop its writes.

@@ -4,10 +4,10 @@ The endpoints come from the generated schema (so an endpoint added later — e.g
 matrix automatically). The expectations are the rules of DESIGN.md written out per resource:
 
 * anonymous callers get 401 everywhere (the schema and the docs are public);
-* every role reads; drafts and returned records only for the bureau and the coordinators of the record's hub (404
-  for everyone else — the record is not there for them);
+* every role reads; drafts and returned records only for the bureau and the hub's own people — its coordinators and
+  its hub viewer (404 for everyone else — the record is not there for them);
 * the bureau writes everything; a coordinator creates, edits, deletes and submits the drafts of their own hub and
-  nothing else; analysts and read-only tokens never write;
+  nothing else; hub viewers, analysts and read-only tokens never write;
 * a method an endpoint does not have is 405 — but only after authentication and the role check, so a caller who
   could not write anyway learns nothing more than 401/403.
 
@@ -38,6 +38,7 @@ def writes(bureau: int, *, coordinator_here: int = 403, coordinator_other: int =
         "anonymous": 401,
         "analyst": 403,
         "read_only_token": 403,
+        "viewer_here": 403,  # a hub viewer never writes
         "coordinator_here": coordinator_here,
         "coordinator_other": coordinator_other,
         "bureau": bureau,
@@ -143,7 +144,8 @@ def expected(world, path: str, method: str, allowed: set[str]) -> tuple[str, dic
 
 
 def _expected_funding(world, method, detail, action):
-    # The detail record is a draft of "here": invisible (404) to analysts and to the other hub's coordinator.
+    # The detail record is a draft of "here": invisible (404) to analysts and to the other hub's coordinator; the
+    # hub's own viewer reads it (ALL_READ: 200).
     draft_read = {**ALL_READ, "analyst": 404, "coordinator_other": 404}
     if method == "get":
         return None, draft_read if detail and action is None else ALL_READ
