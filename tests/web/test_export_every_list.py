@@ -25,7 +25,7 @@ LISTS = {
     "/funders/": ("slug", "source=regional"),
     "/funding/": ("id", "hub=noord&sort=-amount"),
 }
-ROLES = ("bureau_client", "noord_client", "analyst_client")
+ROLES = ("bureau_client", "noord_client", "viewer_client", "analyst_client")
 
 
 class _ListLinks(HTMLParser):
@@ -117,7 +117,7 @@ def test_every_list_exports_the_rows_its_page_shows(request, network, more_rows,
 
 
 def test_the_funding_export_holds_what_each_role_may_see(
-    bureau_client, noord_client, analyst_client, network, more_rows
+    bureau_client, noord_client, viewer_client, analyst_client, network, more_rows
 ):
     def ids(client):
         return {int(row["id"]) for row in exported_rows(client, "/funding/", "csv")}
@@ -126,6 +126,7 @@ def test_the_funding_export_holds_what_each_role_may_see(
     noord_draft = more_rows["noord_draft"].pk
     assert {zuid_draft, noord_draft} <= ids(bureau_client)
     assert noord_draft in ids(noord_client) and zuid_draft not in ids(noord_client)
+    assert ids(viewer_client) == ids(noord_client)  # the hub viewer reads what the hub's coordinator reads
     assert not {zuid_draft, noord_draft} & ids(analyst_client)
     # 6 records of the network, 22 more and the Noord draft; the analyst sees the 27 that are not drafts.
     assert len(ids(bureau_client)) == 29 and len(ids(analyst_client)) == 27
