@@ -21,7 +21,13 @@ from funding.choices import RecipientKind
 from funding.selectors import source_year_matrix
 from registry.selectors import companies_reached
 from registry.templatetags.portal import eur
-from smartindustry.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN, EXPORT_FORMATS
+from smartindustry.constants import (
+    EVALUATION_YEAR_MAX,
+    EVALUATION_YEAR_MIN,
+    EXPORT_FORMATS,
+    YEAR_MAX,
+    YEAR_MIN,
+)
 from smartindustry.exporters import ExportColumn, export_response
 
 from . import selectors
@@ -173,6 +179,7 @@ def index(request):
     context = {
         "year_min": year_min,
         "year_max": year_max,
+        "year_bounds": (YEAR_MIN, YEAR_MAX),
         "errors": errors,
         "matrix": matrix,
         "leverage": leverage,
