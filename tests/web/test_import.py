@@ -1,12 +1,20 @@
 """Spreadsheet import: the export's columns, a preview with row-by-row errors, then all rows or none."""
 
 import io
+import time
 from decimal import Decimal
 
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
+from funding.importers import funding_records_import
 from funding.models import FundingRecord
+from funding.tasks import funding_import_task
+from smartindustry.celery import app as celery_app
+from tests import factories
 
 from .conftest import rows, text
 
@@ -118,9 +126,11 @@ def test_confirm_without_a_checked_file_does_nothing(bureau_client, network):
     assert FundingRecord.objects.count() == before
 
 
-def test_large_file_runs_as_a_background_job_with_progress(bureau_client, network, monkeypatch):
+def test_large_file_goes_through_the_import_task_and_its_job_page(bureau_client, network, monkeypatch):
+    """Above the row limit the import is handed to the Celery task and the page follows its job. Here (no broker)
+    the task runs eagerly, in this request: what this proves is the hand-over and the result. That the worker
+    reports progress while it runs is proven below, through a real worker on Redis."""
     from funding import views
-    from tests import factories
 
     monkeypatch.setattr(views, "IMPORT_BACKGROUND_ROWS", 20)  # keep the test small; the rule is the same
     fieldlabs = [factories.FieldlabFactory(hub=network["zuid"]) for _ in range(5)]
@@ -137,6 +147,57 @@ def test_large_file_runs_as_a_background_job_with_progress(bureau_client, networ
     # 1 + 2 + … + 25 euros = 25 × 26 / 2 = 325.
     total = sum(FundingRecord.objects.filter(fieldlab__in=fieldlabs).values_list("amount", flat=True))
     assert total == Decimal("325.00")
+
+
+def test_the_import_reports_progress_as_it_goes(network):
+    """The service calls back with (done, total), rising to the total: what the task turns into job progress."""
+    fieldlabs = [factories.FieldlabFactory(hub=network["zuid"]) for _ in range(3)]
+    rows = [
+        {"year": str(year), "recipient_kind": "fieldlab", "recipient": lab.slug, "source": "eu", "amount": "1"}
+        for lab in fieldlabs
+        for year in range(2010, 2040)
+    ]
+    assert len(rows) == 90
+    calls = []
+    result = funding_records_import(
+        rows=rows, actor=network["bureau"], dry_run=False, progress=lambda done, total: calls.append((done, total))
+    )
+    assert result.ok
+    assert calls[-1] == (90, 90) and all(total == 90 for _done, total in calls)
+    assert [done for done, _total in calls] == sorted(done for done, _total in calls)  # never goes back
+    assert any(0 < done < 90 for done, _total in calls)  # at least once before the end
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_reports_import_progress_through_redis(network):
+    """With a broker the task runs in a worker and its progress is readable while it runs (state PROGRESS)."""
+    if not settings.REDIS_URL:
+        pytest.skip("REDIS_URL not set: there is no broker to send the task to")
+    fieldlabs = [factories.FieldlabFactory(hub=network["zuid"]) for _ in range(10)]
+    rows = [
+        {"year": str(year), "recipient_kind": "fieldlab", "recipient": lab.slug, "source": source, "amount": "1"}
+        for lab in fieldlabs
+        for year in range(2015, 2020)
+        for source in ("eu", "regional", "national", "companies")
+    ]
+    seen = []
+    celery_app.conf.task_always_eager = False
+    try:
+        with start_worker(celery_app, perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30):
+            result = funding_import_task.delay(rows=rows, actor_id=network["bureau"].pk)
+            deadline = time.monotonic() + 120
+            while not result.ready() and time.monotonic() < deadline:
+                meta = result.backend.get_task_meta(result.id)  # state and info read together, in one fetch
+                if meta["status"] == "PROGRESS":
+                    seen.append(meta["result"]["done"])
+                time.sleep(0.02)
+            outcome = result.get(timeout=5)
+    finally:
+        celery_app.conf.task_always_eager = True
+    assert outcome["created"] == len(rows) == 200
+    assert seen and all(0 <= done < 200 for done in seen)  # progress was visible before the end
+    assert FundingRecord.objects.filter(fieldlab__in=fieldlabs).count() == 200
 
 
 def test_analysts_cannot_import(analyst_client):
