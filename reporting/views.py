@@ -28,8 +28,15 @@ from smartindustry.web import htmx_login_required, safe_next
 
 from . import services
 from .choices import WorkflowAction
-from .selectors import HUB_PLACE, hub_report, hub_report_items, hub_reporting_status, report_years, review_queue
-from .selectors import status_years as reporting_status_years
+from .selectors import (
+    HUB_PLACE,
+    hub_report,
+    hub_report_items,
+    hub_reporting_status,
+    report_years,
+    review_queue,
+    status_years,
+)
 
 __all__ = [
     "measurement_approve_view",
@@ -60,7 +67,7 @@ def report_index(request):
     user = request.user
     if user.hub_id and policy.can(user, policy.Action.VIEW_REPORT, user.hub) and request.GET.get("overview") is None:
         return redirect("reporting:report_hub", hub=user.hub.slug)
-    years = reporting_status_years()
+    years = status_years()
     return render(request, "reporting/report_index.html", {"status": hub_reporting_status(years=years), "years": years})
 
 
