@@ -7,7 +7,7 @@ bureau's generic services, measurements through their own services and the one w
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from smartindustry.admin_base import ReadOnlyInline, ServiceAdmin, workflow_admin_action
+from smartindustry.admin_base import ReadOnlyInline, ReviewableAdmin, ServiceAdmin
 
 from .models import (
     ActivityType,
@@ -26,9 +26,7 @@ from .models import (
 from .services import (
     follow_up_action_create,
     follow_up_action_update,
-    measurement_approve,
     measurement_create,
-    measurement_submit,
     measurement_update,
 )
 
@@ -92,25 +90,12 @@ class OutputGoalAdmin(ServiceAdmin):
 
 
 @admin.register(Measurement)
-class MeasurementAdmin(ServiceAdmin):
+class MeasurementAdmin(ReviewableAdmin):
     list_display = ("indicator", "activity_type", "year", "fieldlab", "hub", "value", "status", "provenance")
     list_filter = ("status", "year", "activity_type", "indicator", "provenance")
     list_select_related = ("indicator", "activity_type", "fieldlab", "hub")
     search_fields = ("fieldlab__name", "hub__name", "indicator__name")
     autocomplete_fields = ("fieldlab", "hub")
-    readonly_fields = ("status", "review_comment", "created_by", "submitted_at", "reviewed_by", "reviewed_at")
-    actions = [
-        workflow_admin_action(
-            lambda item, actor: measurement_submit(measurement=item, actor=actor),
-            name="submit_selected",
-            description=_("Submit selected measurements for review"),
-        ),
-        workflow_admin_action(
-            lambda item, actor: measurement_approve(measurement=item, actor=actor),
-            name="approve_selected",
-            description=_("Approve selected submitted measurements"),
-        ),
-    ]
 
     def service_create(self, *, actor, data):
         return measurement_create(actor=actor, **data)

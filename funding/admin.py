@@ -1,22 +1,15 @@
 """Admin of funders and funding records: the policy decides, the services and the workflow write.
 
-Status and review fields are read-only; records move through the workflow with the actions below, and a change to
-an approved record's amount (or anything else it counts) sends it back to review, as on every other path.
+Status and review fields are read-only; records move through the workflow with ReviewableAdmin's actions, and a
+change to an approved record's amount (or anything else it counts) sends it back to review, as on every other path.
 """
 
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 
-from smartindustry.admin_base import ServiceAdmin, workflow_admin_action
+from smartindustry.admin_base import WORKFLOW_FIELDS, ReviewableAdmin, ServiceAdmin
 
 from .models import Funder, FundingRecord
-from .services import (
-    funding_record_approve,
-    funding_record_create,
-    funding_record_delete,
-    funding_record_submit,
-    funding_record_update,
-)
+from .services import funding_record_create, funding_record_delete, funding_record_update
 
 
 @admin.register(Funder)
@@ -29,7 +22,7 @@ class FunderAdmin(ServiceAdmin):
 
 
 @admin.register(FundingRecord)
-class FundingRecordAdmin(ServiceAdmin):
+class FundingRecordAdmin(ReviewableAdmin):
     list_display = (
         "id",
         "recipient",
@@ -46,29 +39,8 @@ class FundingRecordAdmin(ServiceAdmin):
     list_select_related = ("fieldlab", "hub", "bureau", "funder")
     search_fields = ("fieldlab__name", "hub__name", "funder__name", "evidence_note")
     autocomplete_fields = ("fieldlab", "hub", "funder")
-    readonly_fields = (
-        "status",
-        "review_comment",
-        "created_by",
-        "submitted_at",
-        "reviewed_by",
-        "reviewed_at",
-        "created_at",
-        "updated_at",
-    )
+    readonly_fields = (*WORKFLOW_FIELDS, "created_at", "updated_at")
     date_hierarchy = "created_at"
-    actions = [
-        workflow_admin_action(
-            lambda record, actor: funding_record_submit(record=record, actor=actor),
-            name="submit_selected",
-            description=_("Submit selected records for review"),
-        ),
-        workflow_admin_action(
-            lambda record, actor: funding_record_approve(record=record, actor=actor),
-            name="approve_selected",
-            description=_("Approve selected submitted records"),
-        ),
-    ]
 
     def service_create(self, *, actor, data):
         return funding_record_create(actor=actor, **data)

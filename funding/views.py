@@ -3,9 +3,7 @@
 from celery.result import AsyncResult
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, Sum
-from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts import policy
 from registry.models import Fieldlab, Hub, Province
 from registry.services import registry_record_create, registry_record_delete, registry_record_update
+from reporting.choices import WorkflowAction
 from smartindustry.constants import EXPORT_FORMATS
 from smartindustry.exporters import table_response
 from smartindustry.portal import (
@@ -27,7 +26,7 @@ from smartindustry.portal import (
     model_choices,
     service_form,
 )
-from smartindustry.web import safe_next
+from smartindustry.web import workflow_step_response
 
 from . import forms
 from .choices import FundingKind, Realisation, RecipientKind, RecordStatus, Source
@@ -36,11 +35,8 @@ from .importers import ImportFileError, funding_records_import, read_rows
 from .models import Funder, FundingRecord
 from .selectors import ZERO, funding_by_source_and_year
 from .services import (
-    funding_record_approve,
     funding_record_create,
     funding_record_delete,
-    funding_record_return,
-    funding_record_submit,
     funding_record_update,
 )
 from .tables import FunderTable, FundingRecordTable
@@ -241,44 +237,33 @@ def funding_record_delete_view(request, pk):
     )
 
 
-def _workflow(request, pk, action):
+def _workflow(request, pk, *, action: str, done: str):
     record = _record_for(request, pk)
-    default = reverse("funding:funding_record_detail", args=[pk])
-    try:
-        action(record)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return HttpResponseRedirect(safe_next(request, default))
+    return workflow_step_response(
+        request,
+        record,
+        action=action,
+        done=done % {"id": record.pk},
+        default_next=reverse("funding:funding_record_detail", args=[pk]),
+    )
 
 
 @login_required
 @require_POST
 def funding_record_submit_view(request, pk):
-    def act(record):
-        funding_record_submit(record=record, actor=request.user)
-        messages.success(request, _("Submitted for approval."))
-
-    return _workflow(request, pk, act)
+    return _workflow(request, pk, action=WorkflowAction.SUBMIT, done=_("Submitted for approval."))
 
 
 @login_required
 @require_POST
 def funding_record_approve_view(request, pk):
-    def act(record):
-        funding_record_approve(record=record, actor=request.user, comment=request.POST.get("comment", ""))
-        messages.success(request, _("Record %(id)s approved.") % {"id": record.pk})
-
-    return _workflow(request, pk, act)
+    return _workflow(request, pk, action=WorkflowAction.APPROVE, done=_("Record %(id)s approved."))
 
 
 @login_required
 @require_POST
 def funding_record_return_view(request, pk):
-    def act(record):
-        funding_record_return(record=record, actor=request.user, comment=request.POST.get("comment", ""))
-        messages.success(request, _("Record %(id)s returned to the hub.") % {"id": record.pk})
-
-    return _workflow(request, pk, act)
+    return _workflow(request, pk, action=WorkflowAction.RETURN, done=_("Record %(id)s returned to the hub."))
 
 
 # --- spreadsheet import --------------------------------------------------------------------------------------

@@ -18,13 +18,12 @@ from django.views.decorators.http import require_POST
 
 from accounts import policy
 from evaluation.models import ActivityType, Indicator, Measurement
-from evaluation.services import measurement_approve, measurement_return
 from funding.choices import Source
 from funding.forms import parse_amount, parse_number
 from funding.models import FundingRecord
 from registry.models import Hub
 from smartindustry.constants import YEAR_MAX, YEAR_MIN
-from smartindustry.web import htmx_login_required, safe_next
+from smartindustry.web import htmx_login_required, safe_next, workflow_step_response
 
 from . import services
 from .choices import WorkflowAction
@@ -327,30 +326,26 @@ def report_review(request):
     return render(request, "reporting/report_review.html", {"groups": review_queue()})
 
 
-def _measurement_review(request, pk, act):
+def _measurement_step(request, pk, *, action: str, done: str):
     measurement = get_object_or_404(Measurement, pk=pk)
-    try:
-        act(measurement)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return HttpResponseRedirect(safe_next(request, reverse("reporting:report_review")))
+    return workflow_step_response(
+        request,
+        measurement,
+        action=action,
+        done=done % {"id": measurement.pk},
+        default_next=reverse("reporting:report_review"),
+    )
 
 
 @login_required
 @require_POST
 def measurement_approve_view(request, pk):
-    def act(measurement):
-        measurement_approve(measurement=measurement, actor=request.user, comment=request.POST.get("comment", ""))
-        messages.success(request, _("Measurement %(id)s approved.") % {"id": measurement.pk})
-
-    return _measurement_review(request, pk, act)
+    return _measurement_step(request, pk, action=WorkflowAction.APPROVE, done=_("Measurement %(id)s approved."))
 
 
 @login_required
 @require_POST
 def measurement_return_view(request, pk):
-    def act(measurement):
-        measurement_return(measurement=measurement, actor=request.user, comment=request.POST.get("comment", ""))
-        messages.success(request, _("Measurement %(id)s returned to the hub.") % {"id": measurement.pk})
-
-    return _measurement_review(request, pk, act)
+    return _measurement_step(
+        request, pk, action=WorkflowAction.RETURN, done=_("Measurement %(id)s returned to the hub.")
+    )
