@@ -3,8 +3,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ApiToken, User
-from .services import api_token_revoke
+from .models import ApiToken, Role, User
+from .services import api_token_revoke, user_role_sync
 
 
 @admin.register(User)
@@ -13,6 +13,16 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
     list_filter = ("role", "hub", "is_active", "is_staff", "is_superuser")
     list_select_related = ("hub",)
     fieldsets = (*DjangoUserAdmin.fieldsets, (_("Role"), {"fields": ("role", "hub")}))
+
+    def save_model(self, request, obj, form, change):
+        # Django's user forms handle passwords; the staff flag and the role's group follow the role, as in the
+        # services (user_set_role).
+        obj.is_staff = obj.is_superuser or obj.role == Role.BUREAU
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        user_role_sync(user=form.instance)  # after the form's groups, which the role overrules
 
 
 @admin.register(ApiToken)

@@ -120,3 +120,25 @@ def test_inactive_and_anonymous_users_may_do_nothing(world):
     for user in (AnonymousUser(), inactive, None):
         assert not policy.can(user, A.VIEW, world["items"]["approved_here"])
         assert policy.visible_to(user, FundingRecord.objects.all()).count() == 0
+
+
+def test_a_role_set_in_the_admin_brings_its_group(client, world):
+    admin = factories.UserFactory(username="root", role="", is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    analyst = world["users"]["analyst"]
+    response = client.get(f"/admin/accounts/user/{analyst.pk}/change/")
+    form = response.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data.update({"role": "hub_viewer", "hub": world["here"].pk})
+    data.pop("password", None)
+    data["groups"] = [g.pk for g in analyst.groups.all()]
+    data["user_permissions"] = []
+    for name in ("date_joined", "last_login"):  # split date and time inputs in the admin
+        value = data.pop(name, None)
+        if value:
+            data[f"{name}_0"], data[f"{name}_1"] = value.strftime("%Y-%m-%d"), value.strftime("%H:%M:%S")
+    response = client.post(f"/admin/accounts/user/{analyst.pk}/change/", data)
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    analyst.refresh_from_db()
+    assert analyst.role == "hub_viewer" and list(analyst.groups.values_list("name", flat=True)) == ["hub_viewer"]
+    assert policy.can(analyst, A.VIEW, world["items"]["draft_here"])
