@@ -111,3 +111,9 @@ def test_the_import_contracts_of_docs_architecture_hold():
     result = subprocess.run([lint_imports], capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent)
     assert result.returncode == 0, result.stdout[-3000:]
     assert "3 kept, 0 broken" in result.stdout
+
+
+def test_the_readme_gives_a_newcomer_the_two_commands():
+    readme = (ROOT / "README.md").read_text()
+    assert "make run" in readme and "make test" in readme
+    assert len(readme.splitlines()) > 100  # the whole guide, not a stub
