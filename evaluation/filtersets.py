@@ -2,9 +2,12 @@
 
 import django_filters as df
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from funding.choices import RecordStatus
+from registry.filtersets import ApiFilterSet, ordering_filter
 
+from .choices import RunStatus
 from .models import ActivityType, EvaluationRun, FollowUpAction, Measurement, OutputGoal
 
 
@@ -50,7 +53,10 @@ class FollowUpActionFilterSet(df.FilterSet):
         fields = ["status"]
 
 
-class EvaluationRunFilterSet(df.FilterSet):
+class EvaluationRunFilterSet(ApiFilterSet):
+    status = df.MultipleChoiceFilter(choices=RunStatus.choices, label=_("Run status"))
+    ordering = ordering_filter("created_at", "id")
+
     class Meta:
         model = EvaluationRun
         fields = ["status"]

@@ -10,6 +10,7 @@ from registry.filtersets import (
     ordering_filter,
     provenance_filter,
     slug_filter,
+    slugs_of,
     year_filter,
 )
 from registry.models import Fieldlab, Hub, Province
@@ -84,7 +85,8 @@ class FundingRecordFilterSet(SearchFilterMixin):
     def filter_hub(self, queryset, name, value):
         if not value:  # an empty queryset is not one of django-filter's EMPTY_VALUES
             return queryset
-        return queryset.filter(Q(hub__in=value) | Q(fieldlab__hub__in=value))
+        slugs = slugs_of(value)
+        return queryset.filter(Q(hub__slug__in=slugs) | Q(fieldlab__hub__slug__in=slugs))
 
     def filter_recipient_kind(self, queryset, name, value):
         query = Q()

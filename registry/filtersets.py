@@ -16,6 +16,8 @@ from django import forms
 from django.db.models import Q
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from smartindustry.constants import YEAR_MAX, YEAR_MIN
 from smartindustry.models import Provenance
@@ -45,6 +47,8 @@ FILTER_DIALECT = _(
 )
 
 MULTI_VALUED_FILTERS = (df.MultipleChoiceFilter, df.ModelMultipleChoiceFilter, df.BaseInFilter)
+# Those reading one comma-separated value (django-filter's CSV widget) rather than repeated values.
+CSV_FILTERS = (df.BaseInFilter,)
 
 
 class EmptyFilter(df.BooleanFilter):
@@ -103,10 +107,13 @@ class ApiFilterSet(df.FilterSet):
     def _normalise(self, data) -> QueryDict:
         """Comma lists become repeated values for multi-valued filters; repeated single values are remembered."""
         multi = self.multi_valued_names()
+        csv = {name for name, f in self.base_filters.items() if isinstance(f, CSV_FILTERS)}
         normal = QueryDict(mutable=True)
         for key, values in data.lists():
             if key in multi:
                 values = [part.strip() for value in values for part in value.split(",") if part.strip()]
+                if key in csv:
+                    values = [",".join(values)]
             elif key in self.base_filters and len(set(values)) > 1:
                 self.repeated.append(key)
             normal.setlist(key, values)
@@ -152,11 +159,21 @@ def choice_filter(choices, label, **kwargs) -> df.MultipleChoiceFilter:
     return df.MultipleChoiceFilter(choices=choices, label=label, **kwargs)
 
 
+def slugs_of(value) -> list[str]:
+    """The slugs of a SlugFilter's value: records from the API's form, plain slugs from a portal page's select."""
+    return [getattr(v, "slug", v) for v in value]
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class SlugFilter(df.ModelMultipleChoiceFilter):
+    """Records by slug or code (the schema says: strings)."""
+
+
 def slug_filter(field_name: str, queryset, label, *, to_field_name: str = "slug", **kwargs):
     """Related records by slug (or code), one or more (OR); an unknown slug is a 400 naming it."""
-    return df.ModelMultipleChoiceFilter(
-        field_name=field_name, queryset=queryset, to_field_name=to_field_name, label=label, **kwargs
-    )
+    # django-filter compares the field with the chosen record's to_field value, so compare it with the slug column.
+    path = f"{field_name}__{to_field_name}" if field_name and to_field_name != "pk" else field_name
+    return SlugFilter(field_name=path, queryset=queryset, to_field_name=to_field_name, label=label, **kwargs)
 
 
 def ordering_filter(*fields: str) -> StableOrderingFilter:
@@ -261,7 +278,8 @@ class CompanyFilterSet(SearchFilterMixin):
     def filter_hub(self, queryset, name, value):
         if not value:  # an empty queryset is not one of django-filter's EMPTY_VALUES
             return queryset
-        hosted = Participation.objects.filter(Q(hub__in=value) | Q(fieldlab__hub__in=value))
+        slugs = slugs_of(value)
+        hosted = Participation.objects.filter(Q(hub__slug__in=slugs) | Q(fieldlab__hub__slug__in=slugs))
         return queryset.filter(pk__in=hosted.values("company_id"))
 
 
@@ -287,4 +305,5 @@ class ParticipationFilterSet(SearchFilterMixin):
     def filter_hub(self, queryset, name, value):
         if not value:  # an empty queryset is not one of django-filter's EMPTY_VALUES
             return queryset
-        return queryset.filter(Q(hub__in=value) | Q(fieldlab__hub__in=value))
+        slugs = slugs_of(value)
+        return queryset.filter(Q(hub__slug__in=slugs) | Q(fieldlab__hub__slug__in=slugs))

@@ -58,9 +58,9 @@ class FundingFilters:
     year_min: int | None = None
     year_max: int | None = None
     recipient_kind: str | None = None
-    hub: str | None = None
+    hub: str | tuple[str, ...] | None = None  # several: OR
     sources: tuple[str, ...] = ()
-    activity_type: str | None = None
+    activity_type: str | tuple[str, ...] | None = None  # several: OR
     kind: str | None = None
     realisation: str | None = None
 
@@ -72,11 +72,13 @@ class FundingFilters:
         if self.recipient_kind:
             qs = qs.for_recipient_kind(self.recipient_kind)
         if self.hub:
-            qs = qs.filter(Q(hub__slug=self.hub) | Q(fieldlab__hub__slug=self.hub))
+            hubs = (self.hub,) if isinstance(self.hub, str) else tuple(self.hub)
+            qs = qs.filter(Q(hub__slug__in=hubs) | Q(fieldlab__hub__slug__in=hubs))
         if self.sources:
             qs = qs.filter(source__in=self.sources)
         if self.activity_type:
-            qs = qs.filter(activity_type__code=self.activity_type)
+            types = (self.activity_type,) if isinstance(self.activity_type, str) else tuple(self.activity_type)
+            qs = qs.filter(activity_type__code__in=types)
         if self.kind:
             qs = qs.filter(kind=self.kind)
         if self.realisation:

@@ -20,8 +20,32 @@ def etag_for(instance) -> str:
     return '"' + hashlib.sha256(raw.encode()).hexdigest()[:20] + '"'
 
 
+# Query parameters every endpoint accepts besides its filters: rendering, paging, columns, sorting, search, language.
+PASSIVE_QUERY_PARAMS = frozenset({"format", "page", "page_size", "fields", "brief", "ordering", "q", "lang"})
+
+
 class ApiViewMixin:
-    """Input hygiene shared by every endpoint: no NUL bytes in the query string, valid ``fields=``."""
+    """Input hygiene shared by every endpoint: no NUL bytes in the query string, valid ``fields=``, and no unknown
+    parameter (a misspelt filter would otherwise answer every row with a 200).
+
+    The allowed names are the passive ones above, the filterset's filters and ``query_params_allowed`` (a table's
+    own parameters, or an extra action's)."""
+
+    query_params_allowed: frozenset[str] = frozenset()
+
+    def allowed_query_params(self) -> set[str]:
+        allowed = set(PASSIVE_QUERY_PARAMS) | set(self.query_params_allowed)
+        filterset_class = getattr(self, "filterset_class", None)
+        if filterset_class is not None:
+            allowed |= set(filterset_class.base_filters)
+        return allowed
+
+    def check_query_params(self, request) -> None:
+        allowed = self.allowed_query_params()
+        unknown = sorted(key for key in request.query_params if key not in allowed)
+        if unknown:
+            message = _("Unknown parameter; allowed: %(allowed)s.") % {"allowed": ", ".join(sorted(allowed))}
+            raise serializers.ValidationError({name: [message] for name in unknown})
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)  # authentication, permissions, throttling first
@@ -31,6 +55,7 @@ class ApiViewMixin:
             raise serializers.ValidationError(
                 {name.replace("\x00", ""): [_("NUL characters are not allowed.")] for name in bad}
             )
+        self.check_query_params(request)
         serializer_class = getattr(self, "serializer_class", None)
         uses_serializer = getattr(self, "action", "list") in ("list", "retrieve")
         if uses_serializer and serializer_class is not None and hasattr(serializer_class, "Meta"):
