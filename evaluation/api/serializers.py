@@ -1,8 +1,9 @@
 from rest_framework import serializers
 
+from smartindustry.api.serializers import ApiModelSerializer
 from smartindustry.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
 
-from ..models import EvaluationRun
+from ..models import EfficiencyNorm, EvaluationRun, Indicator, Measurement, OutputGoal, OutputTarget, VerdictBand
 
 
 class RunCreateSerializer(serializers.Serializer):
@@ -79,6 +80,21 @@ class FundingCumulativeRowSerializer(serializers.Serializer):
     amount = _money("Approved funding in the year, EUR")
     records = serializers.IntegerField(help_text="Approved records in the year")
     cumulative = _money("Running total from the first year of the window, EUR")
+
+
+class LeverageRowSerializer(serializers.Serializer):
+    source = _key("Source code (when grouped by source)")
+    year = serializers.IntegerField(required=False, allow_null=True, help_text="Year (when grouped by year)")
+    hub = _key("Hub slug (when grouped by hub)")
+    province = _key("Province slug (when grouped by province)")
+    fieldlab = _key("Fieldlab slug (when grouped by fieldlab)")
+    activity_type = _key("Activity type code (when grouped by activity type)")
+    private = _money("Private euro (source companies)")
+    public = _money("Public euro (national, regional, knowledge institutions, EU)")
+    total = _money("Private plus public euro")
+    private_share = _ratio("private / total", allow_null=True)
+    leverage = _ratio("Private euro per public euro (private / public)", allow_null=True)
+    public_per_private = _ratio("Public euro per private euro", allow_null=True)
 
 
 class ActivityTypeRowSerializer(serializers.Serializer):
@@ -197,3 +213,68 @@ class RecommendationDetailSerializer(serializers.Serializer):
     provenance = serializers.CharField(help_text="published or illustrative")
     provenance_source = serializers.CharField(help_text="Source")
     actions = FollowUpActionRowSerializer(many=True, help_text="Follow-up actions")
+
+
+# The evaluation's inputs, read-only: with them every verdict can be recomputed from the API alone.
+class IndicatorSerializer(ApiModelSerializer):
+    class Meta:
+        model = Indicator
+        fields = ["id", "code", "name", "unit", "description", "provenance"]
+        brief_fields = ["id", "code", "name"]
+
+
+class OutputGoalSerializer(ApiModelSerializer):
+    activity_type = serializers.SlugRelatedField(read_only=True, slug_field="code", help_text="Activity type (code)")
+    indicator = serializers.SlugRelatedField(
+        read_only=True, slug_field="code", help_text="Indicator (code); empty: not measurable"
+    )
+
+    class Meta:
+        model = OutputGoal
+        fields = ["id", "code", "name", "activity_type", "indicator", "description", "provenance"]
+        brief_fields = ["id", "code", "name"]
+
+
+class OutputTargetSerializer(ApiModelSerializer):
+    goal = serializers.SlugRelatedField(read_only=True, slug_field="code", help_text="Output goal (code)")
+
+    class Meta:
+        model = OutputTarget
+        fields = ["id", "goal", "year", "value", "provenance"]
+        brief_fields = ["id", "goal", "year"]
+
+
+class MeasurementSerializer(ApiModelSerializer):
+    activity_type = serializers.SlugRelatedField(read_only=True, slug_field="code", help_text="Activity type (code)")
+    indicator = serializers.SlugRelatedField(read_only=True, slug_field="code", help_text="Indicator (code)")
+    fieldlab = serializers.SlugRelatedField(read_only=True, slug_field="slug", help_text="Fieldlab (slug)")
+    hub = serializers.SlugRelatedField(read_only=True, slug_field="slug", help_text="Hub (slug)")
+
+    class Meta:
+        model = Measurement
+        fields = ["id", "activity_type", "indicator", "year", "fieldlab", "hub", "value", "status", "provenance"]
+        brief_fields = ["id", "indicator", "year", "value"]
+
+
+class VerdictBandSerializer(ApiModelSerializer):
+    class Meta:
+        model = VerdictBand
+        fields = ["id", "verdict", "min_ratio", "description", "provenance"]
+        brief_fields = ["id", "verdict", "min_ratio"]
+
+
+class EfficiencyNormSerializer(ApiModelSerializer):
+    activity_type = serializers.SlugRelatedField(read_only=True, slug_field="code", help_text="Activity type (code)")
+    indicator = serializers.SlugRelatedField(read_only=True, slug_field="code", help_text="Indicator (code)")
+
+    class Meta:
+        model = EfficiencyNorm
+        fields = [
+            "id",
+            "activity_type",
+            "indicator",
+            "max_cost_per_unit",
+            "max_regional_cost_per_unit",
+            "provenance",
+        ]
+        brief_fields = ["id", "activity_type", "indicator"]

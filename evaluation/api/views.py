@@ -4,6 +4,8 @@ Tables answer flat rows (lists of dicts of scalars) so the project-wide CSV/XLSX
 Bad parameters answer 400 with a JSON body naming the parameter; never a 500.
 """
 
+from dataclasses import replace
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -19,15 +21,34 @@ from rest_framework.views import APIView
 from accounts import policy
 from registry.models import Hub
 from registry.selectors import companies_reached, companies_reached_by_year
-from smartindustry.api.views import PASSIVE_QUERY_PARAMS, ApiViewMixin
+from smartindustry.api.views import PASSIVE_QUERY_PARAMS, ApiViewMixin, ReadOnlyApiViewSet
 from smartindustry.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
 
 from .. import selectors
 from ..checks import recommendation_checks
 from ..comparison import evaluation_run_comparison
 from ..filters import FILTER_KEYS, MULTI_VALUED_KEYS, parse_funding_totals, parse_year_window
-from ..filtersets import EvaluationRunFilterSet
-from ..models import ActivityType, EvaluationRun, FollowUpAction, Recommendation
+from ..filtersets import (
+    EfficiencyNormFilterSet,
+    EvaluationRunFilterSet,
+    IndicatorFilterSet,
+    MeasurementFilterSet,
+    OutputGoalFilterSet,
+    OutputTargetFilterSet,
+    VerdictBandFilterSet,
+)
+from ..models import (
+    ActivityType,
+    EfficiencyNorm,
+    EvaluationRun,
+    FollowUpAction,
+    Indicator,
+    Measurement,
+    OutputGoal,
+    OutputTarget,
+    Recommendation,
+    VerdictBand,
+)
 from ..services import evaluation_run_start, follow_up_action_overdue
 from . import serializers
 
@@ -74,44 +95,81 @@ YEAR_PARAMS = [
 ]
 
 
+FUNDING_FILTER_PARAMS = [
+    OpenApiParameter("year_min", int, description="First year counted (inclusive)"),
+    OpenApiParameter("year_max", int, description="Last year counted (inclusive)"),
+    OpenApiParameter(
+        "recipient_kind", str, enum=["fieldlab", "hub", "bureau"], description="Only records to this kind"
+    ),
+    OpenApiParameter(
+        "hub", str, many=True, explode=True, description="Hub slug(s): the hubs' records and their fieldlabs'"
+    ),
+    OpenApiParameter("source", str, many=True, explode=True, description="Source code(s)"),
+    OpenApiParameter("activity_type", str, many=True, explode=True, description="Activity type code(s)"),
+    OpenApiParameter("kind", str, enum=["cash", "in_kind"], description="Cash or in kind"),
+    OpenApiParameter("realisation", str, enum=["planned", "realised"], description="Planned or realised"),
+]
+GROUP_BY_PARAM = OpenApiParameter(
+    "group_by", str, many=True, explode=True, description="Group keys: " + ", ".join(selectors.GROUP_KEYS)
+)
+
+
+def _funding_request(request) -> tuple[tuple[str, ...], selectors.FundingFilters]:
+    try:
+        return parse_funding_totals(_params(request))
+    except DjangoValidationError as exc:
+        raise _bad_request(exc) from exc
+
+
 class FundingTotalsView(TableView):
     """Approved funding summed per group (`group_by`: comma-separated keys), with filters."""
 
     query_params_allowed = frozenset({"group_by", *FILTER_KEYS})
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("group_by", str, description="Comma-separated: " + ", ".join(selectors.GROUP_KEYS)),
-            OpenApiParameter("year_min", int, description="First year counted (inclusive)"),
-            OpenApiParameter("year_max", int, description="Last year counted (inclusive)"),
-            OpenApiParameter(
-                "recipient_kind", str, enum=["fieldlab", "hub", "bureau"], description="Only records to this kind"
-            ),
-            OpenApiParameter("hub", str, description="Hub slug: the hub's records and its fieldlabs'"),
-            OpenApiParameter("source", str, description="Source code(s), comma-separated"),
-            OpenApiParameter("activity_type", str, description="Activity type code"),
-            OpenApiParameter("kind", str, enum=["cash", "in_kind"], description="Cash or in kind"),
-            OpenApiParameter("realisation", str, enum=["planned", "realised"], description="Planned or realised"),
-        ],
+        parameters=[GROUP_BY_PARAM, *FUNDING_FILTER_PARAMS],
         responses={200: serializers.FundingTotalsRowSerializer(many=True)},
     )
     def get(self, request):
-        data = _params(request)
-        try:
-            group_by, filters = parse_funding_totals(data)
-        except DjangoValidationError as exc:
-            raise _bad_request(exc) from exc
+        group_by, filters = _funding_request(request)
         return Response(selectors.jsonable(selectors.funding_totals(group_by=group_by, filters=filters)))
 
 
 class FundingCumulativeView(TableView):
-    """Approved funding per year with its running total; years without funding appear with zero."""
+    """Approved funding per year with its running total; years without funding appear with zero. The same filters
+    as funding-totals (the window defaults to the evaluation's years)."""
 
-    @extend_schema(parameters=YEAR_PARAMS, responses={200: serializers.FundingCumulativeRowSerializer(many=True)})
+    query_params_allowed = frozenset(FILTER_KEYS)
+
+    @extend_schema(
+        parameters=FUNDING_FILTER_PARAMS, responses={200: serializers.FundingCumulativeRowSerializer(many=True)}
+    )
     def get(self, request):
-        year_min, year_max, _data = _window(request)
-        rows = selectors.funding_cumulative(filters=selectors.FundingFilters(year_min=year_min, year_max=year_max))
-        return Response(selectors.jsonable(rows))
+        _keys, filters = _funding_request(request)
+        filters = replace(
+            filters,
+            year_min=EVALUATION_YEAR_MIN if filters.year_min is None else filters.year_min,
+            year_max=EVALUATION_YEAR_MAX if filters.year_max is None else filters.year_max,
+        )
+        if filters.year_min > filters.year_max:
+            raise ValidationError({"year_max": [_("year_max must not be before year_min.")]})
+        return Response(selectors.jsonable(selectors.funding_cumulative(filters=filters)))
+
+
+class LeverageView(TableView):
+    """Leverage per group: private euro (companies) and public euro (the other sources), their total, the private
+    share and private euro per public euro, computed from the sums (never averaged). The filters and group keys of
+    funding-totals; without group_by one row for the whole selection."""
+
+    query_params_allowed = frozenset({"group_by", *FILTER_KEYS})
+
+    @extend_schema(
+        parameters=[GROUP_BY_PARAM, *FUNDING_FILTER_PARAMS],
+        responses={200: serializers.LeverageRowSerializer(many=True)},
+    )
+    def get(self, request):
+        group_by, filters = _funding_request(request)
+        return Response(selectors.jsonable(selectors.funding_leverage_by(group_by=group_by, filters=filters)))
 
 
 class ActivityTypesView(TableView):
@@ -354,3 +412,61 @@ class EvaluationRunViewSet(ApiViewMixin, mixins.CreateModelMixin, viewsets.ReadO
         if other is None:
             raise ValidationError({"with": _("No evaluation run %(id)s.") % {"id": other_id}})
         return Response(evaluation_run_comparison(run=run, other=other))
+
+
+class IndicatorViewSet(ReadOnlyApiViewSet):
+    """Indicators: what the output goals and measurements count, and in which unit."""
+
+    queryset = Indicator.objects.order_by("code", "pk")
+    serializer_class = serializers.IndicatorSerializer
+    filterset_class = IndicatorFilterSet
+
+
+class OutputGoalViewSet(ReadOnlyApiViewSet):
+    """Output goals per activity type; a goal with an indicator is measurable (its targets are in output-targets)."""
+
+    queryset = OutputGoal.objects.select_related("activity_type", "indicator").order_by("code", "pk")
+    serializer_class = serializers.OutputGoalSerializer
+    filterset_class = OutputGoalFilterSet
+
+
+class OutputTargetViewSet(ReadOnlyApiViewSet):
+    """The target of an output goal in a year."""
+
+    queryset = OutputTarget.objects.select_related("goal").order_by("goal__code", "year", "pk")
+    serializer_class = serializers.OutputTargetSerializer
+    filterset_class = OutputTargetFilterSet
+
+
+class MeasurementViewSet(ReadOnlyApiViewSet):
+    """Measured output per indicator, year and hub or fieldlab. Reviewable like funding records: what a role may see
+    is the policy's (drafts and returned figures only for the bureau and the hub's own); only approved figures count
+    in the evaluation (filter status=approved to recompute it)."""
+
+    queryset = Measurement.objects.select_related("activity_type", "indicator", "fieldlab", "hub").order_by(
+        "year", "indicator__code", "pk"
+    )
+    serializer_class = serializers.MeasurementSerializer
+    filterset_class = MeasurementFilterSet
+
+    def get_queryset(self):
+        return policy.visible_to(getattr(self.request, "user", None), super().get_queryset())
+
+
+class VerdictBandViewSet(ReadOnlyApiViewSet):
+    """The effectiveness verdict bands: a mean actual/target at or above min_ratio earns the verdict (highest band
+    that fits)."""
+
+    queryset = VerdictBand.objects.order_by("min_ratio", "pk")
+    serializer_class = serializers.VerdictBandSerializer
+    filterset_class = VerdictBandFilterSet
+
+
+class EfficiencyNormViewSet(ReadOnlyApiViewSet):
+    """The efficiency norms: the highest cost per unit of output (national and regional view) still within norm."""
+
+    queryset = EfficiencyNorm.objects.select_related("activity_type", "indicator").order_by(
+        "activity_type__code", "indicator__code", "pk"
+    )
+    serializer_class = serializers.EfficiencyNormSerializer
+    filterset_class = EfficiencyNormFilterSet

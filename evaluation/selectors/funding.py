@@ -13,6 +13,7 @@ __all__ = [
     "approved_funding",
     "funding_cumulative",
     "funding_leverage",
+    "funding_leverage_by",
     "funding_totals",
 ]
 
@@ -169,3 +170,42 @@ def funding_leverage(*, filters: FundingFilters | None = None) -> dict:
         "leverage": ratio(private, public),  # private euro per public euro
         "public_per_private": ratio(public, private),
     }
+
+
+def funding_leverage_by(*, group_by: Sequence[str] = (), filters: FundingFilters | None = None) -> list[dict]:
+    """funding_leverage per group (the keys of funding_totals): private and public euro summed by the database in
+    one query, the ratios computed once from those sums (never averaged). With no group keys: one row."""
+    keys = tuple(group_by)
+    if isinstance(group_by, str) or any(key not in GROUP_EXPRESSIONS for key in keys):
+        raise ValueError(f"group_by must be a sequence of {GROUP_KEYS}, not {group_by!r}")
+    sums = {
+        "private": Sum("amount", filter=Q(source__in=PRIVATE_SOURCES), default=ZERO),
+        "public": Sum("amount", filter=Q(source__in=PUBLIC_SOURCES), default=ZERO),
+    }
+    qs = approved_funding(filters)
+    aliases = {key: f"g_{key}" for key in keys}
+    if keys:
+        qs = (
+            qs.annotate(**{aliases[key]: GROUP_EXPRESSIONS[key] for key in keys})
+            .values(*aliases.values())
+            .annotate(**sums)
+            .order_by(*aliases.values())
+        )
+        grouped = list(qs)
+    else:
+        grouped = [qs.aggregate(**sums)]
+    rows = []
+    for row in grouped:  # aggregated rows, one per group
+        private, public = money(row["private"]), money(row["public"])
+        rows.append(
+            {
+                **{key: row[aliases[key]] for key in keys},
+                "private": private,
+                "public": public,
+                "total": private + public,
+                "private_share": ratio(private, private + public),
+                "leverage": ratio(private, public),
+                "public_per_private": ratio(public, private),
+            }
+        )
+    return rows
