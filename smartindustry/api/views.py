@@ -2,6 +2,7 @@
 
 import hashlib
 
+from django.http import HttpResponseNotModified
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import mixins, serializers, viewsets
@@ -12,6 +13,44 @@ from smartindustry.constants import EXPORT_CHUNK_SIZE
 from .exceptions import PreconditionFailed
 from .renderers import TabularRenderer
 from .serializers import requested_field_names
+
+
+def if_none_match(request, etag: str) -> bool:
+    """Whether the request's If-None-Match names ``etag`` (weak comparison, as RFC 9110 asks for GET/HEAD)."""
+    header = request.headers.get("If-None-Match", "")
+    if header.strip() == "*":
+        return bool(etag)
+    offered = {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
+    return etag.removeprefix("W/") in offered
+
+
+def content_etag(response) -> str:
+    """An ETag derived from the data read: a digest of the rendered body and its media type, so any change to any
+    row of a list or table (an approved record edited, one added) gives another tag."""
+    digest = hashlib.sha256(response.get("Content-Type", "").encode() + b"\n" + response.content)
+    return '"' + digest.hexdigest()[:32] + '"'
+
+
+def conditional_get(request, response):
+    """ETag on every successful GET/HEAD answer (the record's own tag if the view set one, else the body's digest)
+    and 304 Not Modified when If-None-Match names it. Writes are left alone (their If-Match is the write path's).
+    Streamed exports (csv/xlsx of a whole list) are not buffered to compute a tag."""
+    if request.method not in ("GET", "HEAD") or response.status_code != 200 or response.streaming:
+        return response
+    etag = response.get("ETag")
+    if not etag:
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+        etag = content_etag(response)
+        response["ETag"] = etag
+    if if_none_match(request, etag):
+        not_modified = HttpResponseNotModified()
+        not_modified["ETag"] = etag
+        for header in ("Vary", "Cache-Control", "Content-Location"):
+            if header in response:
+                not_modified[header] = response[header]
+        return not_modified
+    return response
 
 
 def etag_for(instance) -> str:
@@ -46,6 +85,10 @@ class ApiViewMixin:
         if unknown:
             message = _("Unknown parameter; allowed: %(allowed)s.") % {"allowed": ", ".join(sorted(allowed))}
             raise serializers.ValidationError({name: [message] for name in unknown})
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        return conditional_get(request, response)
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)  # authentication, permissions, throttling first
