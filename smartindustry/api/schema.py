@@ -107,6 +107,19 @@ class ApiAutoSchema(AutoSchema):
                 parameter["description"] = str(label)
         return parameters
 
+    def map_parsers(self):
+        # Clients send JSON (the browser's forms are the portal's, not the API's): one request body per operation,
+        # not the same model three times (JSON, form, multipart), which generated clients turn into a union of one.
+        parsers = super().map_parsers()
+        return ["application/json"] if "application/json" in parsers else parsers
+
+    def _get_request_body(self, direction="request"):
+        body = super()._get_request_body(direction)
+        if body is not None:
+            # A write always sends a body (``{}`` at least); saying so keeps generated signatures plain.
+            body["required"] = True
+        return body
+
     def _get_format_parameters(self):
         # Replaced by FORMAT_PARAMETER on reads (with a description); writes always answer JSON.
         return []
