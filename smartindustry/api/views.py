@@ -1,11 +1,13 @@
 """Viewset building blocks. A concrete viewset only declares queryset, serializer, filterset and its services."""
 
 import hashlib
+import math
 
 from django.http import HttpResponseNotModified
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.response import Response
 
 from smartindustry.constants import EXPORT_CHUNK_SIZE
@@ -85,6 +87,23 @@ class ApiViewMixin:
         if unknown:
             message = _("Unknown parameter; allowed: %(allowed)s.") % {"allowed": ", ".join(sorted(allowed))}
             raise serializers.ValidationError({name: [message] for name in unknown})
+
+    def throttled(self, request, wait):
+        # DRF formats its "Expected available in N seconds" before translating it, so it stays English under a
+        # Dutch request ("Aanvraag was verstikt. Expected available in 60 seconds."): one translated sentence.
+        wait = math.ceil(wait) if wait is not None else None
+        if wait is None:
+            raise exceptions.Throttled()
+        exc = exceptions.Throttled(
+            detail=ngettext(
+                "Request was throttled; retry in %(wait)d second.",
+                "Request was throttled; retry in %(wait)d seconds.",
+                wait,
+            )
+            % {"wait": wait}
+        )
+        exc.wait = wait  # the exception handler sends it as Retry-After
+        raise exc
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

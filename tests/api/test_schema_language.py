@@ -69,3 +69,17 @@ def test_error_messages_follow_accept_language_and_codes_do_not(world):
     english = client.get("/api/v1/funding-records/?nonsense=1", HTTP_ACCEPT_LANGUAGE="en").json()
     assert dutch["code"] == english["code"] and set(dutch["errors"]) == set(english["errors"]) == {"nonsense"}
     assert "Unknown parameter" in english["errors"]["nonsense"][0]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected", "foreign"),
+    [("nl", "Te veel verzoeken", "Expected available"), ("en", "Request was throttled", "Te veel")],
+)
+def test_the_429_message_is_one_language(world, settings, language, expected, foreign):
+    settings.API_TOKEN_THROTTLE_RATE = "1/minute"
+    client = world.client("analyst")
+    assert client.get("/api/v1/provinces/").status_code == 200
+    throttled = client.get("/api/v1/provinces/", HTTP_ACCEPT_LANGUAGE=language)
+    assert throttled.status_code == 429 and int(throttled["Retry-After"]) > 0
+    detail = throttled.json()["detail"]
+    assert expected in detail and foreign not in detail and "verstikt" not in detail
