@@ -8,7 +8,14 @@ ValidationError keyed by the parameter; the API answers it as a 400). The select
 
 from __future__ import annotations
 
-__all__ = ["FILTER_KEYS", "parse_funding_filters", "parse_funding_totals", "parse_group_by", "parse_year_window"]
+__all__ = [
+    "FILTER_KEYS",
+    "MULTI_VALUED_KEYS",
+    "parse_funding_filters",
+    "parse_funding_totals",
+    "parse_group_by",
+    "parse_year_window",
+]
 
 from collections.abc import Iterable, Mapping
 
@@ -24,6 +31,8 @@ from .selectors.funding import GROUP_KEYS, FundingFilters
 
 # The query parameters of funding-totals (and of FundingFilters: `source` fills its `sources`).
 FILTER_KEYS = ("year_min", "year_max", "recipient_kind", "hub", "source", "activity_type", "kind", "realisation")
+# Those taking several values (repeated or comma-separated: OR); the others are given once.
+MULTI_VALUED_KEYS = frozenset({"group_by", "hub", "source", "activity_type"})
 
 
 def _split(value) -> list[str]:
@@ -105,13 +114,20 @@ def _funding_filters(data: Mapping, errors: dict) -> FundingFilters:
             "bad": ", ".join(bad_sources),
             "allowed": ", ".join(Source.values),
         }
-    hub = data.get("hub") or None
-    activity_type = data.get("activity_type") or None
+    hubs = tuple(dict.fromkeys(_split(data.get("hub"))))
+    activity_types = tuple(dict.fromkeys(_split(data.get("activity_type"))))
     # A misspelt slug would otherwise answer an empty table that looks like "no money": name it instead.
-    if hub and not Hub.objects.filter(slug=hub).exists():
-        errors["hub"] = _("Unknown hub %(value)r.") % {"value": hub}
-    if activity_type and not ActivityType.objects.filter(code=activity_type).exists():
-        errors["activity_type"] = _("Unknown activity type %(value)r.") % {"value": activity_type}
+    bad_hubs = sorted(set(hubs) - set(Hub.objects.filter(slug__in=hubs).values_list("slug", flat=True)))
+    if bad_hubs:
+        errors["hub"] = _("Unknown hub(s): %(value)s.") % {"value": ", ".join(bad_hubs)}
+    bad_types = sorted(
+        set(activity_types) - set(ActivityType.objects.filter(code__in=activity_types).values_list("code", flat=True))
+    )
+    if bad_types:
+        errors["activity_type"] = _("Unknown activity type(s): %(value)s.") % {"value": ", ".join(bad_types)}
+    # One value stays a plain string (as code and stored run parameters give it); several are a tuple (OR).
+    hub = hubs[0] if len(hubs) == 1 else (hubs or None)
+    activity_type = activity_types[0] if len(activity_types) == 1 else (activity_types or None)
     return FundingFilters(
         year_min=year_min,
         year_max=year_max,

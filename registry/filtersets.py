@@ -2,12 +2,22 @@
 
 Every FilterSet has ``q`` (search), ``ordering`` (stable: the primary key breaks ties, so pages never overlap) and
 exact, range and relation filters. Number filters are bounded, so out-of-range input is a 400, not a database error.
+
+The one filter dialect (``FILTER_DIALECT``, shown in the schema and the README), implemented once in ``ApiFilterSet``:
+a multi-valued filter takes repeated parameters and comma lists alike (``source=eu&source=national`` is
+``source=eu,national``: OR); a single-valued one given twice is refused rather than silently taking the last; ranges
+are ``<name>_min``/``<name>_max``; a relation is named by slug or code and an unknown one is a 400 naming it; text and
+relation filters listed in ``lookup_fields`` also take NetBox-style ``__n`` (not), ``__ic`` (contains, any case) and
+``__empty`` (true/false).
 """
 
 import django_filters as df
 from django import forms
 from django.db.models import Q
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from smartindustry.constants import YEAR_MAX, YEAR_MIN
 from smartindustry.models import Provenance
@@ -28,6 +38,95 @@ def year_filter(field_name: str, lookup: str = "exact", label=None) -> IntegerFi
     return IntegerFilter(field_name=field_name, lookup_expr=lookup, label=label, **YEAR_BOUNDS)
 
 
+FILTER_DIALECT = _(
+    "Filters, one dialect on every list and table: a multi-valued filter takes repeated parameters and "
+    "comma-separated values alike, both meaning OR (source=eu&source=national equals source=eu,national); a "
+    "single-valued filter may be given once; ranges are <name>_min and <name>_max (inclusive); relations are named "
+    "by slug or code. Text and relation filters also take <name>__n (not these), <name>__ic (contains, any case) and "
+    "<name>__empty (true or false). An unknown parameter, or an unknown slug, code or choice, is a 400 naming it."
+)
+
+MULTI_VALUED_FILTERS = (df.MultipleChoiceFilter, df.ModelMultipleChoiceFilter, df.BaseInFilter)
+# Those reading one comma-separated value (django-filter's CSV widget) rather than repeated values.
+CSV_FILTERS = (df.BaseInFilter,)
+
+
+class EmptyFilter(df.BooleanFilter):
+    """``<name>__empty=true``: no value (null, or blank text); ``false``: has one."""
+
+    def __init__(self, *args, text: bool = False, **kwargs):
+        self.text = text
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        empty = Q(**{f"{self.field_name}__isnull": True})
+        if self.text:
+            empty |= Q(**{self.field_name: ""})
+        return qs.filter(empty) if value else qs.exclude(empty)
+
+
+class CharInFilter(df.BaseInFilter, df.CharFilter):
+    """A comma list of text values (``name__n=a,b``)."""
+
+
+class ApiFilterSet(df.FilterSet):
+    """The base of every FilterSet: the one dialect of the module docstring.
+
+    ``lookup_fields`` maps a filter name to the model path it compares (text: ``"city": "city"``; relation by slug:
+    ``"hub": "hub__slug"``) and adds ``<name>__n``, ``<name>__ic`` and ``<name>__empty`` for it.
+    """
+
+    lookup_fields: dict[str, str] = {}
+
+    @classmethod
+    def get_filters(cls):
+        filters = super().get_filters()
+        for name, path in cls.lookup_fields.items():
+            relation, _sep, _attr = path.rpartition("__")
+            filters[f"{name}__n"] = CharInFilter(field_name=path, lookup_expr="in", exclude=True, distinct=True)
+            filters[f"{name}__n"].label = _("Not any of these (comma-separated)")
+            filters[f"{name}__ic"] = df.CharFilter(field_name=path, lookup_expr="icontains", distinct=True)
+            filters[f"{name}__ic"].label = _("Contains this text (any case)")
+            # A relation is empty when it is not set; text when it is null or blank.
+            filters[f"{name}__empty"] = EmptyFilter(field_name=relation or path, text=not relation)
+            filters[f"{name}__empty"].label = _("true: no value; false: has a value")
+        return filters
+
+    @classmethod
+    def multi_valued_names(cls) -> set[str]:
+        return {name for name, f in cls.base_filters.items() if isinstance(f, MULTI_VALUED_FILTERS)}
+
+    def __init__(self, data=None, *args, **kwargs):
+        self.repeated: list[str] = []
+        if data is not None and hasattr(data, "getlist"):
+            data = self._normalise(data)
+        super().__init__(data, *args, **kwargs)
+
+    def _normalise(self, data) -> QueryDict:
+        """Comma lists become repeated values for multi-valued filters; repeated single values are remembered."""
+        multi = self.multi_valued_names()
+        csv = {name for name, f in self.base_filters.items() if isinstance(f, CSV_FILTERS)}
+        normal = QueryDict(mutable=True)
+        for key, values in data.lists():
+            if key in multi:
+                values = [part.strip() for value in values for part in value.split(",") if part.strip()]
+                if key in csv:
+                    values = [",".join(values)]
+            elif key in self.base_filters and len(set(values)) > 1:
+                self.repeated.append(key)
+            normal.setlist(key, values)
+        return normal
+
+    def is_valid(self):
+        valid = super().is_valid()
+        for name in self.repeated:
+            if name in self.form.fields:
+                self.form.add_error(name, _("Give %(name)s once; it takes a single value.") % {"name": name})
+        return valid and not self.repeated
+
+
 class StableOrderingFilter(df.OrderingFilter):
     """Ordering by the chosen fields, then by primary key, so paging through a list is deterministic."""
 
@@ -40,7 +139,7 @@ class StableOrderingFilter(df.OrderingFilter):
         return qs
 
 
-class SearchFilterMixin(df.FilterSet):
+class SearchFilterMixin(ApiFilterSet):
     q = df.CharFilter(method="search", label=_("Search (case-insensitive, in names and other text)"))
     search_fields: tuple[str, ...] = ("name",)
 
@@ -51,8 +150,30 @@ class SearchFilterMixin(df.FilterSet):
         return queryset.filter(query)
 
 
-def provenance_filter() -> df.ChoiceFilter:
-    return df.ChoiceFilter(choices=Provenance.choices, label=_("Provenance: published or illustrative"))
+def provenance_filter() -> df.MultipleChoiceFilter:
+    return df.MultipleChoiceFilter(choices=Provenance.choices, label=_("Provenance: published or illustrative"))
+
+
+def choice_filter(choices, label, **kwargs) -> df.MultipleChoiceFilter:
+    """One or more of the choices (repeated or comma-separated: OR); an unknown value is a 400 naming it."""
+    return df.MultipleChoiceFilter(choices=choices, label=label, **kwargs)
+
+
+def slugs_of(value) -> list[str]:
+    """The slugs of a SlugFilter's value: records from the API's form, plain slugs from a portal page's select."""
+    return [getattr(v, "slug", v) for v in value]
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class SlugFilter(df.ModelMultipleChoiceFilter):
+    """Records by slug or code (the schema says: strings)."""
+
+
+def slug_filter(field_name: str, queryset, label, *, to_field_name: str = "slug", **kwargs):
+    """Related records by slug (or code), one or more (OR); an unknown slug is a 400 naming it."""
+    # django-filter compares the field with the chosen record's to_field value, so compare it with the slug column.
+    path = f"{field_name}__{to_field_name}" if field_name and to_field_name != "pk" else field_name
+    return SlugFilter(field_name=path, queryset=queryset, to_field_name=to_field_name, label=label, **kwargs)
 
 
 def ordering_filter(*fields: str) -> StableOrderingFilter:
@@ -63,7 +184,8 @@ def ordering_filter(*fields: str) -> StableOrderingFilter:
 
 class PartnerFilterSet(SearchFilterMixin):
     search_fields = ("name", "short_name")
-    kind = df.ChoiceFilter(choices=PartnerKind.choices, label=_("Kind of partner"))
+    lookup_fields = {"name": "name", "short_name": "short_name"}
+    kind = choice_filter(PartnerKind.choices, _("Kind of partner"))
     provenance = provenance_filter()
     joined_year = year_filter("joined_year", label=_("Joined in this year"))
     joined_year_min = year_filter("joined_year", "gte", _("Joined in or after this year"))
@@ -76,8 +198,12 @@ class PartnerFilterSet(SearchFilterMixin):
 
 
 class ProvinceFilterSet(SearchFilterMixin):
-    code = df.CharFilter(label=_("Two-letter province code"))
-    hub = df.CharFilter(field_name="hubs__slug", label=_("Covered by this hub (slug)"), distinct=True)
+    lookup_fields = {"name": "name"}
+    code = df.MultipleChoiceFilter(
+        choices=lambda: [(c, c) for c in Province.objects.order_by("code").values_list("code", flat=True)],
+        label=_("Two-letter province code"),
+    )
+    hub = slug_filter("hubs", Hub.objects.all(), _("Covered by this hub (slug)"), distinct=True)
     ordering = ordering_filter("name", "code")
 
     class Meta:
@@ -87,7 +213,8 @@ class ProvinceFilterSet(SearchFilterMixin):
 
 class HubFilterSet(SearchFilterMixin):
     search_fields = ("name", "short_name", "coordinating_organisation")
-    province = df.CharFilter(field_name="provinces__slug", label=_("Covers this province (slug)"), distinct=True)
+    lookup_fields = {"name": "name", "province": "provinces__slug"}
+    province = slug_filter("provinces", Province.objects.all(), _("Covers this province (slug)"), distinct=True)
     provenance = provenance_filter()
     founded_year = year_filter("founded_year", label=_("Founded in this year"))
     founded_year_min = year_filter("founded_year", "gte", _("Founded in or after this year"))
@@ -101,11 +228,19 @@ class HubFilterSet(SearchFilterMixin):
 
 class FieldlabFilterSet(SearchFilterMixin):
     search_fields = ("name", "theme", "city")
-    hub = df.CharFilter(field_name="hub__slug", label=_("Hub (slug)"))
-    province = df.CharFilter(field_name="province__slug", label=_("Province (slug)"))
+    lookup_fields = {
+        "name": "name",
+        "theme": "theme",
+        "city": "city",
+        "website": "website",
+        "hub": "hub__slug",
+        "province": "province__slug",
+    }
+    hub = slug_filter("hub", Hub.objects.all(), _("Hub (slug)"))
+    province = slug_filter("province", Province.objects.all(), _("Province (slug)"))
     national = df.BooleanFilter(field_name="hub", lookup_expr="isnull", label=_("Works nationally (no hub)"))
-    status = df.ChoiceFilter(choices=FieldlabStatus.choices, label=_("Status"))
-    tno_type = df.TypedChoiceFilter(choices=TnoType.choices, coerce=int, label=_("TNO type (1–4)"))
+    status = choice_filter(FieldlabStatus.choices, _("Status"))
+    tno_type = df.TypedMultipleChoiceFilter(choices=TnoType.choices, coerce=int, label=_("TNO type (1–4)"))
     provenance = provenance_filter()
     start_year = year_filter("start_year", label=_("Started in this year"))
     start_year_min = year_filter("start_year", "gte", _("Started in or after this year"))
@@ -123,12 +258,15 @@ class FieldlabFilterSet(SearchFilterMixin):
 
 class CompanyFilterSet(SearchFilterMixin):
     search_fields = ("name", "kvk_number", "city")
-    province = df.CharFilter(field_name="province__slug", label=_("Province (slug)"))
-    fieldlab = df.CharFilter(
-        field_name="participations__fieldlab__slug", label=_("Took part in this fieldlab (slug)"), distinct=True
+    lookup_fields = {"name": "name", "city": "city", "kvk_number": "kvk_number", "province": "province__slug"}
+    province = slug_filter("province", Province.objects.all(), _("Province (slug)"))
+    fieldlab = slug_filter(
+        "participations__fieldlab", Fieldlab.objects.all(), _("Took part in this fieldlab (slug)"), distinct=True
     )
-    hub = df.CharFilter(method="filter_hub", label=_("Took part at this hub or one of its fieldlabs (slug)"))
-    size_class = df.ChoiceFilter(choices=CompanySize.choices, label=_("Size class"))
+    hub = slug_filter(
+        "", Hub.objects.all(), _("Took part at this hub or one of its fieldlabs (slug)"), method="filter_hub"
+    )
+    size_class = choice_filter(CompanySize.choices, _("Size class"))
     kvk_number = df.CharFilter(label=_("KvK number (8 digits)"))
     provenance = provenance_filter()
     ordering = ordering_filter("name", "city", "size_class")
@@ -138,16 +276,22 @@ class CompanyFilterSet(SearchFilterMixin):
         fields = ["size_class", "kvk_number", "provenance"]
 
     def filter_hub(self, queryset, name, value):
-        hosted = Participation.objects.filter(Q(hub__slug=value) | Q(fieldlab__hub__slug=value))
+        if not value:  # an empty queryset is not one of django-filter's EMPTY_VALUES
+            return queryset
+        slugs = slugs_of(value)
+        hosted = Participation.objects.filter(Q(hub__slug__in=slugs) | Q(fieldlab__hub__slug__in=slugs))
         return queryset.filter(pk__in=hosted.values("company_id"))
 
 
 class ParticipationFilterSet(SearchFilterMixin):
     search_fields = ("company__name", "fieldlab__name", "hub__name")
-    company = df.NumberFilter(field_name="company_id", label=_("Company (id)"))
-    fieldlab = df.CharFilter(field_name="fieldlab__slug", label=_("Fieldlab (slug)"))
-    hub = df.CharFilter(method="filter_hub", label=_("Hub (slug): at the hub itself or at one of its fieldlabs"))
-    support_type = df.ChoiceFilter(choices=SupportType.choices, label=_("Kind of support"))
+    lookup_fields = {"fieldlab": "fieldlab__slug"}
+    company = slug_filter("company", Company.objects.all(), _("Company (id)"), to_field_name="pk")
+    fieldlab = slug_filter("fieldlab", Fieldlab.objects.all(), _("Fieldlab (slug)"))
+    hub = slug_filter(
+        "", Hub.objects.all(), _("Hub (slug): at the hub itself or at one of its fieldlabs"), method="filter_hub"
+    )
+    support_type = choice_filter(SupportType.choices, _("Kind of support"))
     provenance = provenance_filter()
     year = year_filter("year", label=_("Year"))
     year_min = year_filter("year", "gte", _("In or after this year"))
@@ -159,4 +303,7 @@ class ParticipationFilterSet(SearchFilterMixin):
         fields = ["year", "support_type", "provenance"]
 
     def filter_hub(self, queryset, name, value):
-        return queryset.filter(Q(hub__slug=value) | Q(fieldlab__hub__slug=value))
+        if not value:  # an empty queryset is not one of django-filter's EMPTY_VALUES
+            return queryset
+        slugs = slugs_of(value)
+        return queryset.filter(Q(hub__slug__in=slugs) | Q(fieldlab__hub__slug__in=slugs))

@@ -29,6 +29,26 @@ from smartindustry.models import Provenance
 from smartindustry.tables import Table
 
 
+class SingleSelect(forms.Select):
+    """A plain select whose value reaches a multi-valued filter as a list (every repeated value kept)."""
+
+    def value_from_datadict(self, data, files, name):
+        return data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+
+    def format_value(self, value):
+        return [str(v) for v in value] if isinstance(value, (list, tuple)) else super().format_value(value)
+
+
+class SingleSelectMultipleChoiceField(forms.MultipleChoiceField):
+    widget = SingleSelect
+
+    def valid_value(self, value):
+        return value == "" or super().valid_value(value)
+
+    def clean(self, value):
+        return [v for v in super().clean(value) if v != ""]
+
+
 @dataclass
 class FilterField:
     """How a FilterSet field is shown on the web: a translated label and, for slugs, a select of names."""
@@ -76,8 +96,10 @@ class PortalListView(LoginRequiredMixin, ListView):
         form = filterset.form
         shown = {f.name: f for f in self.filter_fields}
         for name in list(form.fields):
+            multi = isinstance(filterset.filters.get(name), (df.MultipleChoiceFilter, df.ModelMultipleChoiceFilter))
             if name not in shown and name != "q":
-                form.fields[name].widget = forms.HiddenInput()
+                # A multi-valued filter keeps every value it was given (the API's dialect: repeated means OR).
+                form.fields[name].widget = forms.MultipleHiddenInput() if multi else forms.HiddenInput()
                 continue
             spec = shown.get(name)
             if name == "q":
@@ -89,6 +111,11 @@ class PortalListView(LoginRequiredMixin, ListView):
                     choices = [(value, label) for value, label in spec.choices() if value != ""]
                     form.fields[name] = forms.MultipleChoiceField(
                         label=spec.label, choices=choices, required=False, widget=forms.CheckboxSelectMultiple
+                    )
+                elif spec.choices and multi:
+                    # A relation by slug (hub, fieldlab …): one pick in the page's select, a list for the filter.
+                    form.fields[name] = SingleSelectMultipleChoiceField(
+                        label=spec.label, choices=spec.choices(), required=False
                     )
                 elif spec.choices:
                     form.fields[name] = forms.ChoiceField(label=spec.label, choices=spec.choices(), required=False)

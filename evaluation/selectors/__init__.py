@@ -30,6 +30,7 @@ __all__ = [
     "efficiency_by_activity_type",
     "funding_cumulative",
     "funding_leverage",
+    "funding_leverage_by",
     "funding_totals",
     "jsonable",
     "measured_reach_by_year",
@@ -44,6 +45,14 @@ __all__ = [
 
 from .effectiveness import effectiveness_tables, verdict_bands, verdict_for
 from .efficiency import cost_per_output, efficiency_by_activity_type, regional_cost_per_output
-from .funding import GROUP_KEYS, FundingFilters, approved_funding, funding_cumulative, funding_leverage, funding_totals
+from .funding import (
+    GROUP_KEYS,
+    FundingFilters,
+    approved_funding,
+    funding_cumulative,
+    funding_leverage,
+    funding_leverage_by,
+    funding_totals,
+)
 from .measurements import approved_measurements, measured_reach_by_year, measurement_totals
 from .numbers import CENT, ONE, RATIO, ZERO, jsonable, money, per_unit, ratio

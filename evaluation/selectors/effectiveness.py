@@ -15,7 +15,7 @@ from smartindustry.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
 from ..choices import Verdict
 from ..models import ActivityType, OutputGoal, OutputTarget, VerdictBand
 from .measurements import approved_measurements
-from .numbers import ONE, RATIO, ZERO, money, ratio
+from .numbers import ONE, RATIO, ZERO, exact_ratio, money, ratio
 
 
 def verdict_bands() -> list[tuple[Decimal, str]]:
@@ -34,8 +34,9 @@ def verdict_for(value: Decimal | None, bands: list[tuple[Decimal, str]]) -> str:
 
 
 def _goal_ratio(actual: Decimal, target: Decimal) -> Decimal:
-    # Over-achieving one goal must not hide another that fails: each goal counts at most 100% in the mean.
-    return min(ratio(actual, target), ONE)
+    # Over-achieving one goal must not hide another that fails: each goal counts at most 100% in the mean. Exact:
+    # the mean is rounded once (in _mean), never averaged from rounded ratios.
+    return min(exact_ratio(actual, target), ONE)
 
 
 def effectiveness_tables(*, year_min: int = EVALUATION_YEAR_MIN, year_max: int = EVALUATION_YEAR_MAX) -> dict:

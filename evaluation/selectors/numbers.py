@@ -1,11 +1,14 @@
 """Rounding of the evaluation's figures, in one place: money to cents, ratios to four decimals.
 
-Python only rounds the few rows the database aggregated; it never adds up records.
+Aggregate first, round once at the edge: the database sums (exact decimals), a ratio or mean is computed from those
+exact sums with ``exact_ratio`` and rounded half-up exactly once, when it becomes a figure in a row (``ratio`` to 4
+places, ``money``/``per_unit`` to 2). A mean is never taken over already-rounded ratios. Python only rounds the few
+rows the database aggregated; it never adds up records.
 """
 
 from __future__ import annotations
 
-__all__ = ["CENT", "ONE", "RATIO", "ZERO", "jsonable", "money", "per_unit", "ratio"]
+__all__ = ["CENT", "ONE", "RATIO", "ZERO", "exact_ratio", "jsonable", "money", "per_unit", "ratio"]
 
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -17,6 +20,13 @@ ONE = Decimal("1")
 
 def money(value) -> Decimal:
     return (value if value is not None else ZERO).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def exact_ratio(numerator, denominator) -> Decimal | None:
+    """numerator / denominator unrounded (the context's 28 digits), for figures that are combined further."""
+    if not denominator:
+        return None
+    return Decimal(numerator) / Decimal(denominator)
 
 
 def ratio(numerator, denominator) -> Decimal | None:

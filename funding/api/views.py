@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from accounts import policy
@@ -133,12 +134,16 @@ class FundingRecordViewSet(ServiceModelViewSet):
 
     @action(detail=False, methods=["get"], url_path="360giving", url_name="360giving", pagination_class=None)
     def three_sixty_giving(self, request):
-        records = (
-            self.filter_queryset(self.get_queryset())
-            .filter(status=RecordStatus.APPROVED)
-            .iterator(chunk_size=EXPORT_CHUNK_SIZE)
-        )
+        approved = self.filter_queryset(self.get_queryset()).filter(status=RecordStatus.APPROVED)
         renderer = request.accepted_renderer
+        if not isinstance(renderer, TabularRenderer) and not approved.exists():
+            # The 360Giving package schema requires at least one grant ("grants": minItems 1), so an empty
+            # selection has no valid JSON package: say so with a 404 instead of serving an invalid {"grants": []}.
+            # (A spreadsheet of no rows is still a valid sheet: its header.)
+            raise NotFound(
+                _("No approved funding records match this selection; a 360Giving package holds at least one grant.")
+            )
+        records = approved.iterator(chunk_size=EXPORT_CHUNK_SIZE)
         if isinstance(renderer, TabularRenderer):
             rows = (threesixtygiving.spreadsheet_row(record) for record in records)
             return renderer.stream_response(

@@ -1,7 +1,10 @@
-from django.urls import include, path, re_path
+from django.urls import include, path, re_path, reverse
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
+from rest_framework.views import APIView
 
+from evaluation.api import urls as evaluation_urls
 from funding.api.views import FunderViewSet, FundingRecordViewSet
 from registry.api.views import (
     CompanyViewSet,
@@ -14,11 +17,42 @@ from registry.api.views import (
 from reporting.api.views import ReportingPeriodViewSet
 
 from .exceptions import api_not_found
+from .views import ApiViewMixin
 
 
 class ApiRouter(DefaultRouter):
     # No "<url>.json" suffix routes: the format is chosen with ?format= or Accept, one URL per resource.
     include_format_suffixes = False
+    include_root_view = False  # ApiRootView lists the evaluation's endpoints, the schema and the docs too
+
+
+def _evaluation_endpoints() -> dict[str, str]:
+    """Every list and table of the evaluation (no detail routes), by name: "evaluation/<path>"."""
+    found = {}
+    for pattern in evaluation_urls.urlpatterns:
+        route = str(pattern.pattern).lstrip("^").rstrip("$")
+        if "<" in route or "(?P" in route or not route:
+            continue
+        found[f"evaluation/{route.rstrip('/')}"] = f"evaluation/{route}"
+    return found
+
+
+class ApiRootView(ApiViewMixin, APIView):
+    """The API's front door: every list and table, the schema and the interactive docs, as absolute links."""
+
+    schema = None  # not an operation of its own
+
+    def get(self, request, *args, **kwargs):
+        base = request.build_absolute_uri("/api/v1/")
+        endpoints = {prefix: f"{base}{prefix}/" for prefix, _viewset, _basename in router.registry}
+        endpoints.update({name: base + path for name, path in _evaluation_endpoints().items()})
+        return Response(
+            {
+                "endpoints": dict(sorted(endpoints.items())),
+                "schema": request.build_absolute_uri(reverse("api:schema")),
+                "docs": request.build_absolute_uri(reverse("api:docs")),
+            }
+        )
 
 
 router = ApiRouter()
@@ -34,6 +68,7 @@ router.register("reporting-periods", ReportingPeriodViewSet)
 
 app_name = "api"
 urlpatterns = [
+    path("", ApiRootView.as_view(), name="api-root"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("evaluation/", include("evaluation.api.urls")),

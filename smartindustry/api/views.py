@@ -1,10 +1,13 @@
 """Viewset building blocks. A concrete viewset only declares queryset, serializer, filterset and its services."""
 
 import hashlib
+import math
 
+from django.http import HttpResponseNotModified
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.response import Response
 
 from smartindustry.constants import EXPORT_CHUNK_SIZE
@@ -14,14 +17,97 @@ from .renderers import TabularRenderer
 from .serializers import requested_field_names
 
 
+def if_none_match(request, etag: str) -> bool:
+    """Whether the request's If-None-Match names ``etag`` (weak comparison, as RFC 9110 asks for GET/HEAD)."""
+    header = request.headers.get("If-None-Match", "")
+    if header.strip() == "*":
+        return bool(etag)
+    offered = {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
+    return etag.removeprefix("W/") in offered
+
+
+def content_etag(response) -> str:
+    """An ETag derived from the data read: a digest of the rendered body and its media type, so any change to any
+    row of a list or table (an approved record edited, one added) gives another tag."""
+    digest = hashlib.sha256(response.get("Content-Type", "").encode() + b"\n" + response.content)
+    return '"' + digest.hexdigest()[:32] + '"'
+
+
+def conditional_get(request, response):
+    """ETag on every successful GET/HEAD answer (the record's own tag if the view set one, else the body's digest)
+    and 304 Not Modified when If-None-Match names it. Writes are left alone (their If-Match is the write path's).
+    Streamed exports (csv/xlsx of a whole list) are not buffered to compute a tag."""
+    if request.method not in ("GET", "HEAD") or response.status_code != 200 or response.streaming:
+        return response
+    etag = response.get("ETag")
+    if not etag:
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+        etag = content_etag(response)
+        response["ETag"] = etag
+    if if_none_match(request, etag):
+        not_modified = HttpResponseNotModified()
+        not_modified["ETag"] = etag
+        for header in ("Vary", "Cache-Control", "Content-Location"):
+            if header in response:
+                not_modified[header] = response[header]
+        return not_modified
+    return response
+
+
 def etag_for(instance) -> str:
     stamp = getattr(instance, "updated_at", None)
     raw = f"{type(instance).__name__}:{instance.pk}:{stamp.isoformat() if stamp else ''}"
     return '"' + hashlib.sha256(raw.encode()).hexdigest()[:20] + '"'
 
 
+# Query parameters every endpoint accepts besides its filters: rendering, paging, columns, sorting, search, language.
+PASSIVE_QUERY_PARAMS = frozenset({"format", "page", "page_size", "fields", "brief", "ordering", "q", "lang"})
+
+
 class ApiViewMixin:
-    """Input hygiene shared by every endpoint: no NUL bytes in the query string, valid ``fields=``."""
+    """Input hygiene shared by every endpoint: no NUL bytes in the query string, valid ``fields=``, and no unknown
+    parameter (a misspelt filter would otherwise answer every row with a 200).
+
+    The allowed names are the passive ones above, the filterset's filters and ``query_params_allowed`` (a table's
+    own parameters, or an extra action's)."""
+
+    query_params_allowed: frozenset[str] = frozenset()
+
+    def allowed_query_params(self) -> set[str]:
+        allowed = set(PASSIVE_QUERY_PARAMS) | set(self.query_params_allowed)
+        filterset_class = getattr(self, "filterset_class", None)
+        if filterset_class is not None:
+            allowed |= set(filterset_class.base_filters)
+        return allowed
+
+    def check_query_params(self, request) -> None:
+        allowed = self.allowed_query_params()
+        unknown = sorted(key for key in request.query_params if key not in allowed)
+        if unknown:
+            message = _("Unknown parameter; allowed: %(allowed)s.") % {"allowed": ", ".join(sorted(allowed))}
+            raise serializers.ValidationError({name: [message] for name in unknown})
+
+    def throttled(self, request, wait):
+        # DRF formats its "Expected available in N seconds" before translating it, so it stays English under a
+        # Dutch request ("Aanvraag was verstikt. Expected available in 60 seconds."): one translated sentence.
+        wait = math.ceil(wait) if wait is not None else None
+        if wait is None:
+            raise exceptions.Throttled()
+        exc = exceptions.Throttled(
+            detail=ngettext(
+                "Request was throttled; retry in %(wait)d second.",
+                "Request was throttled; retry in %(wait)d seconds.",
+                wait,
+            )
+            % {"wait": wait}
+        )
+        exc.wait = wait  # the exception handler sends it as Retry-After
+        raise exc
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        return conditional_get(request, response)
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)  # authentication, permissions, throttling first
@@ -31,6 +117,7 @@ class ApiViewMixin:
             raise serializers.ValidationError(
                 {name.replace("\x00", ""): [_("NUL characters are not allowed.")] for name in bad}
             )
+        self.check_query_params(request)
         serializer_class = getattr(self, "serializer_class", None)
         uses_serializer = getattr(self, "action", "list") in ("list", "retrieve")
         if uses_serializer and serializer_class is not None and hasattr(serializer_class, "Meta"):

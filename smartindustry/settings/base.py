@@ -210,7 +210,14 @@ SPECTACULAR_SETTINGS = {
         "may change everything, a hub coordinator may create, edit and submit drafts for their own hub, analysts "
         "and read-only tokens never write. Send a GET's `ETag` as `If-Match` to refuse a write (412) if the record "
         "changed in between. Funding records are also published in the 360Giving data standard at "
-        "`/api/v1/funding-records/360giving/`."
+        "`/api/v1/funding-records/360giving/`.\n\n"
+        "**Filters: one dialect on every list and table.** A multi-valued filter takes repeated parameters and "
+        "comma-separated values alike, both meaning OR (`source=eu&source=national` equals `source=eu,national`); "
+        "a single-valued filter is given once (twice is a 400). Ranges are `<name>_min` and `<name>_max` "
+        "(inclusive). Relations are named by slug or code. Text and relation filters also take `<name>__n` (none of "
+        "these), `<name>__ic` (contains, any case) and `<name>__empty` (`true`/`false`). An unknown parameter, or an "
+        "unknown slug, code or choice, is a 400 whose `errors` names it. Besides its filters every endpoint takes "
+        "`format`, `page`, `page_size`, `fields`, `brief`, `ordering`, `q` and `lang`."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -230,7 +237,11 @@ SPECTACULAR_SETTINGS = {
         "RecipientKindEnum": "funding.choices.RecipientKind",
         "ProvenanceEnum": "smartindustry.models.Provenance",
         "SourceEnum": "funding.choices.Source",
+        "RunStatusEnum": "evaluation.choices.RunStatus",
     },
+    # Generated clients: no `enum: [null]` component (NullEnum) and no `oneOf` of an enum and a blank string.
+    "ENUM_ADD_EXPLICIT_BLANK_NULL_CHOICE": False,
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
 }
 
 LOGGING = {

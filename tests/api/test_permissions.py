@@ -163,10 +163,10 @@ def _expected_evaluation(path: str, method: str, allowed: set[str]):
     """The evaluation's tables and runs: every role reads them; the bureau alone starts a run; nothing else writes.
 
     A detail is asked for with a key that does not exist (run 999999, activity type "no-such-thing"): 404 for every
-    role that may read. POST runs/ queues the run on commit, which the test's rolled-back savepoint never reaches, so
-    the bureau gets 202 Accepted (queued, not yet done). Coordinators may write only where a view allows it, and no
-    evaluation view does: 403, like analysts and read-only tokens. A method an endpoint lacks is 405, but only for
-    the bureau, who passes the role check.
+    role that may read. POST runs/ creates the run and queues its work on commit (which the test's rolled-back
+    savepoint never reaches): the bureau gets 201 Created with the run, as the schema documents. Coordinators may
+    write only where a view allows it, and no evaluation view does: 403, like analysts and read-only tokens. A
+    method an endpoint lacks is 405, but only for the bureau, who passes the role check.
     """
     url = re.sub(r"\{(id|pk)\}", "999999", path)
     url = re.sub(r"\{\w+\}", "no-such-thing", url)
@@ -174,9 +174,13 @@ def _expected_evaluation(path: str, method: str, allowed: set[str]):
         read = 200 if method in allowed else 405
         return url, None, {"anonymous": 401, **dict.fromkeys(ROLES[1:], 404 if "{" in path and read == 200 else read)}
     if method not in allowed:
+        if path.startswith("/api/v1/evaluation/measurements/"):
+            # Coordinators may write measurements (in the portal's hub report), so the role check lets them through
+            # to the read-only endpoint, which has no such method.
+            return url, None, writes(405, coordinator_here=405, coordinator_other=405)
         return url, None, writes(405)
     assert (path, method) == ("/api/v1/evaluation/runs/", "post"), f"the matrix does not know {method} {path}"
-    return url, {}, writes(202)
+    return url, {}, writes(201)
 
 
 def _request(world, role, method, url, body):

@@ -24,8 +24,8 @@ PINNED = {
 }
 # Exports skip the COUNT; the iterator reads in chunks (one query here), prefetches once per chunk.
 PINNED_EXPORT = {path: count - 1 for path, count in PINNED.items()}
-# Not a paged list: token + the streamed query.
-PINNED_OTHER = {"/api/v1/funding-records/360giving/": 2}
+# Not a paged list: token + whether any grant matches (an empty package is invalid 360Giving) + the streamed query.
+PINNED_OTHER = {"/api/v1/funding-records/360giving/": 3}
 
 
 @functools.cache

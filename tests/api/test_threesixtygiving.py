@@ -5,6 +5,9 @@ import io
 import json
 from decimal import Decimal
 
+import jsonschema
+import pytest
+
 from funding.api.threesixtygiving import CSV_HEADER
 
 
@@ -47,3 +50,27 @@ def test_360giving_needs_a_token_and_validates_filters(world, api_client):
     assert api_client.get("/api/v1/funding-records/360giving/").status_code == 401
     response = world.client("analyst").get("/api/v1/funding-records/360giving/?year_min=x")
     assert response.status_code == 400 and list(response.json()["errors"]) == ["year_min"]
+
+
+# The rule of the 360Giving package schema (schema/360-giving-package-schema.json of the ThreeSixtyGiving/standard
+# repository, draft-04): "grants": {"type": "array", "minItems": 1, "uniqueItems": true}, required. The schema file
+# itself is not vendored here; this fragment states the rule the empty selection used to break.
+PACKAGE_RULE = {
+    "type": "object",
+    "required": ["grants"],
+    "properties": {"grants": {"type": "array", "minItems": 1, "uniqueItems": True}},
+}
+
+
+def test_a_served_package_meets_the_package_schemas_grants_rule(world):
+    response = world.client("analyst").get("/api/v1/funding-records/360giving/")
+    assert response.status_code == 200
+    jsonschema.validate(json.loads(b"".join(response.streaming_content)), PACKAGE_RULE)
+
+
+def test_an_empty_selection_is_a_clear_404_not_an_invalid_package(world):
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"grants": []}, PACKAGE_RULE)  # what used to be served
+    response = world.client("analyst").get("/api/v1/funding-records/360giving/?year=2011")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found" and "360Giving" in response.json()["detail"]

@@ -99,11 +99,12 @@ def test_runs_bureau_starts_analyst_reads(
     evaluation_data, bureau_client, analyst_client, django_capture_on_commit_callbacks
 ):
     # The test wraps each request in a transaction, so the task runs when the capture block commits (after the
-    # answer: 202); without an outer transaction the eager task has finished before the answer (201).
+    # answer); the run exists either way: 201 with the run and its Location, its status saying how far it is.
     with django_capture_on_commit_callbacks(execute=True):
         response = bureau_client.post(BASE + "runs/", {"year_min": 2015, "year_max": 2019}, format="json")
-    assert response.status_code == 202, response.content
+    assert response.status_code == 201, response.content
     run_id = response.json()["id"]
+    assert response["Location"].endswith(f"/runs/{run_id}/") and response.json()["status"] == "pending"
     assert analyst_client.post(BASE + "runs/", {}, format="json").status_code == 403
     listing = analyst_client.get(BASE + "runs/").json()
     assert [(r["id"], r["status"]) for r in listing["results"]] == [(run_id, "done")]
