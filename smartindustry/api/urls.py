@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from funding.api.views import FunderViewSet, FundingRecordViewSet
+from jobs.api.views import JobViewSet
 from registry.api.views import (
     CompanyViewSet,
     FieldlabViewSet,
@@ -31,6 +32,7 @@ router.register("participations", ParticipationViewSet)
 router.register("funders", FunderViewSet)
 router.register("funding-records", FundingRecordViewSet)
 router.register("reporting-periods", ReportingPeriodViewSet)
+router.register("jobs", JobViewSet)
 
 app_name = "api"
 urlpatterns = [
