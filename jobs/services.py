@@ -2,7 +2,7 @@
 
 A job's work runs inside its own transaction (an import is all or nothing). Progress and heartbeats written on that
 connection would stay invisible until the end, so they go through the ``jobs`` database alias: a second connection
-to the same PostgreSQL (settings.base), committed at once. Without it (SQLite, the embedded default, where tasks run
+to the same PostgreSQL (settings.base, JOBS_PROGRESS_DATABASE), committed at once. Without it (SQLite, the embedded default, where tasks run
 eagerly inside the request anyway) they are written on the default connection.
 """
 
@@ -49,7 +49,7 @@ class JobGone(Exception):
 
 
 def _progress_alias() -> str:
-    return "jobs" if "jobs" in settings.DATABASES else "default"
+    return settings.JOBS_PROGRESS_DATABASE
 
 
 @transaction.atomic

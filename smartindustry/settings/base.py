@@ -185,6 +185,8 @@ JOBS_PENDING_RESEND_MINUTES = env.int("JOBS_PENDING_RESEND_MINUTES", default=2) 
 JOBS_PENDING_GIVE_UP_MINUTES = env.int("JOBS_PENDING_GIVE_UP_MINUTES", default=60)  # pending this long: failed
 IMPORT_MAX_FILE_BYTES = env.int("IMPORT_MAX_FILE_BYTES", default=20_000_000)  # an upload larger than this is refused
 IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=100_000_000)  # an XLSX's parts, unpacked
+# Where job progress is written: the "jobs" connection above when there is one (PostgreSQL), else the default.
+JOBS_PROGRESS_DATABASE = env("JOBS_PROGRESS_DATABASE", default="jobs" if "jobs" in DATABASES else "default")
 JOBS_SWEEP_SECONDS = env.int("JOBS_SWEEP_SECONDS", default=60)
 # The worker runs the sweeper itself (celery worker --beat, or a separate `celery beat`): no extra service needed.
 CELERY_BEAT_SCHEDULE = {"sweep-jobs": {"task": "jobs.sweep", "schedule": JOBS_SWEEP_SECONDS}}

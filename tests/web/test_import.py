@@ -200,11 +200,13 @@ def test_the_import_reports_progress_as_it_goes(network):
 
 
 @pytest.mark.redis
-@pytest.mark.django_db(transaction=True)
-def test_a_real_worker_reports_import_progress_on_the_job(network):
-    """With a broker the import job runs in a worker and its progress is on the job row while it runs."""
+@pytest.mark.django_db(transaction=True, databases=list(settings.DATABASES))
+def test_a_real_worker_reports_import_progress_on_the_job(network, settings):
+    """With a broker the import job runs in a worker and its progress is on the job row while it runs (on
+    PostgreSQL through the "jobs" connection, committed while the import's own transaction is still open)."""
     if not settings.REDIS_URL:
         pytest.skip("REDIS_URL not set: there is no broker to send the task to")
+    settings.JOBS_PROGRESS_DATABASE = "jobs" if "jobs" in settings.DATABASES else "default"
     fieldlabs = [factories.FieldlabFactory(hub=network["zuid"]) for _ in range(10)]
     lines = [
         f",{year},fieldlab,{lab.slug},{source},,1,cash,realised,,,illustrative,,\n"
