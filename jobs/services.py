@@ -1,9 +1,10 @@
 """Every write to a job: create, start, progress, finish, fail, and the sweep of jobs nobody is running any more.
 
-A job's work runs inside its own transaction (an import is all or nothing). Progress and heartbeats written on that
-connection would stay invisible until the end, so they go through the ``jobs`` database alias: a second connection
-to the same PostgreSQL (settings.base, JOBS_PROGRESS_DATABASE), committed at once. Without it (SQLite, the embedded default, where tasks run
-eagerly inside the request anyway) they are written on the default connection.
+A job's work runs inside its own transaction (an import is all or nothing). Progress written on that connection
+would stay invisible until the end, so it goes through JOBS_PROGRESS_DATABASE: on PostgreSQL the ``jobs`` alias, a
+second connection to the same database (settings.base), committed at once. Without it (SQLite, the embedded
+default, where tasks run eagerly inside the request anyway) progress is written on the default connection. The
+heartbeat has a thread of its own (``job_heartbeat``), so it also beats while the work waits on the database.
 """
 
 import logging
