@@ -17,6 +17,8 @@ JOB_TASK_OPTIONS = {
     "reject_on_worker_lost": True,
     "soft_time_limit": settings.JOBS_SOFT_TIME_LIMIT,
     "time_limit": settings.JOBS_HARD_TIME_LIMIT,
+    # The job row is the result: no result backend to write, and none to reach when the task is sent.
+    "ignore_result": True,
 }
 
 

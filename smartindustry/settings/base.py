@@ -193,7 +193,14 @@ CELERY_BEAT_SCHEDULE = {"sweep-jobs": {"task": "jobs.sweep", "schedule": JOBS_SW
 # acks_late: a task is acknowledged when it ends, so a worker killed mid-job leaves it in Redis for redelivery. Redis
 # redelivers an unacknowledged task after the visibility timeout; it must exceed the longest job or a slow job would
 # be delivered twice (job_start refuses a job a live worker holds, but the work would queue behind it).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": JOBS_HARD_TIME_LIMIT + 300}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": JOBS_HARD_TIME_LIMIT + 300,
+    # Sending a task while Redis is down must not hold the request: give up within seconds; the job stays pending
+    # and the sweeper sends it again (JOBS_PENDING_RESEND_MINUTES).
+    "socket_connect_timeout": REDIS_TIMEOUT,
+    "socket_timeout": REDIS_TIMEOUT,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 1, "interval_max": 1}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -226,3 +226,26 @@ def test_compose_shares_the_job_files_and_runs_the_sweeper():
     services = yaml.safe_load((settings.BASE_DIR / "docker-compose.yml").read_text())["services"]
     assert "media:/app/media" in services["web"]["volumes"] and "media:/app/media" in services["worker"]["volumes"]
     assert "--beat" in services["worker"]["command"]
+
+
+def test_a_job_sent_while_the_broker_is_down_stays_pending_for_the_sweeper(client, bureau_user):
+    """Sending fails (kombu's OperationalError): the request still answers with the job page; the job waits, pending,
+    for the sweeper to send it again."""
+    with patch("jobs.services.signature") as signature, TestCase.captureOnCommitCallbacks(execute=True):
+        signature.return_value.delay.side_effect = OSError("Error 111 connecting to 127.0.0.1:6379.")
+        response = client_for(client, bureau_user).post(
+            "/funding/import/", {"file": ContentFile(b"year,amount\n2019,5\n", name="x.csv")}
+        )
+    job = Job.objects.get()
+    assert response.status_code == 302 and response.url == f"/jobs/{job.pk}/"
+    assert job.status == "pending"
+    assert signature.return_value.delay.called
+
+
+def test_job_tasks_give_up_sending_within_seconds(settings):
+    from smartindustry.celery import app
+
+    options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    assert options["socket_connect_timeout"] == options["socket_timeout"] == settings.REDIS_TIMEOUT
+    assert settings.CELERY_TASK_PUBLISH_RETRY_POLICY["max_retries"] == 1
+    assert app.tasks["funding.import_preview"].ignore_result  # no result backend to reach when sending
