@@ -231,6 +231,9 @@ def evaluation_run_execute(*, run_id: int) -> EvaluationRun:
         run = EvaluationRun.objects.select_for_update().get(pk=run_id)
         if run.status in (RunStatus.DONE, RunStatus.FAILED):  # failed: the sweeper gave up on it; start a new run
             return run
+        fresh = timezone.now() - timedelta(seconds=2 * settings.JOBS_HEARTBEAT_SECONDS)
+        if run.status == RunStatus.RUNNING and run.heartbeat_at and run.heartbeat_at > fresh:
+            return run  # a live worker computes it (a duplicate delivery after the sweeper re-sent it)
         run.status, run.started_at, run.error = RunStatus.RUNNING, timezone.now(), ""
         run.heartbeat_at = run.started_at
         run.save(update_fields=["status", "started_at", "heartbeat_at", "error", "updated_at"])

@@ -201,11 +201,15 @@ def test_the_sweeper_ends_evaluation_runs_the_same_way(bureau_user, settings):
     assert beating.status == RunStatus.RUNNING
 
 
-def test_a_run_the_sweeper_failed_is_not_computed_by_a_late_delivery(bureau_user):
+def test_a_run_the_sweeper_failed_or_a_live_worker_holds_is_not_computed_by_a_late_delivery(bureau_user):
     from evaluation.services import evaluation_run_execute
 
     run = EvaluationRun.objects.create(status=RunStatus.FAILED, error="gone")
     assert evaluation_run_execute(run_id=run.pk).status == RunStatus.FAILED
+    held = EvaluationRun.objects.create(status=RunStatus.RUNNING, heartbeat_at=timezone.now())
+    with patch("evaluation.services.evaluation_results") as compute:
+        assert evaluation_run_execute(run_id=held.pk).status == RunStatus.RUNNING
+    compute.assert_not_called()
 
 
 def test_the_worker_schedules_the_sweeper(settings):
