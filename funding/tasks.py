@@ -25,7 +25,14 @@ def _import(job: Job, progress, *, dry_run: bool) -> dict:
     progress(0, len(rows))
     result = funding_records_import(rows=rows, actor=job.owner, dry_run=dry_run, progress=progress).as_dict()
     if dry_run:
-        result["rows"] = rows[:PREVIEW_ROWS]
+        # Shown, not imported: a NUL byte (that row's error) cannot be stored in PostgreSQL's JSON, so it is shown as ␀.
+        result["rows"] = [
+            {
+                key: value.replace("\x00", "\N{SYMBOL FOR NULL}") if isinstance(value, str) else value
+                for key, value in row.items()
+            }
+            for row in rows[:PREVIEW_ROWS]
+        ]
         result["columns"] = list(rows[0]) if rows else []
     return result
 

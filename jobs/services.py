@@ -208,9 +208,13 @@ def job_run(
                 return job_fail(job_id=job_id, error=message % {"n": settings.JOBS_SOFT_TIME_LIMIT})
             message = _("The job failed unexpectedly (%(name)s). The log has the details.")
             return job_fail(job_id=job_id, error=message % {"name": name})
-    if isinstance(result, JobOutput):
-        return job_finish(job_id=job_id, result=result.result, file=result.file, filename=result.filename)
-    return job_finish(job_id=job_id, result=result)
+    output = result if isinstance(result, JobOutput) else JobOutput(result=result)
+    try:
+        return job_finish(job_id=job_id, result=output.result, file=output.file, filename=output.filename)
+    except Exception as exc:  # the result could not be stored: the job must still end, with a reason
+        logger.exception("Job %s (%s): the result could not be stored", job_id, job.kind)
+        message = _("The job's result could not be stored (%(name)s). The log has the details.")
+        return job_fail(job_id=job_id, error=message % {"name": type(exc).__name__})
 
 
 def jobs_sweep(*, now=None) -> dict:

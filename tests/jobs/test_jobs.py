@@ -253,3 +253,11 @@ def test_job_tasks_give_up_sending_within_seconds(settings):
     assert options["socket_connect_timeout"] == options["socket_timeout"] == settings.REDIS_TIMEOUT
     assert settings.CELERY_TASK_PUBLISH_RETRY_POLICY["max_retries"] == 1
     assert app.tasks["funding.import_preview"].ignore_result  # no result backend to reach when sending
+
+
+def test_a_result_that_cannot_be_stored_still_ends_the_job_with_a_reason(owner):
+    job = make_job(owner)
+    job_run(job_id=job.pk, beat=False, work=lambda job, progress: {"not json": object()})
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert job.error == "The job's result could not be stored (TypeError). The log has the details."
