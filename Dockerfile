@@ -10,7 +10,7 @@ COPY . .
 RUN pip install --no-cache-dir . \
  && SECRET_KEY=build-time-only-build-time-only-build-time ALLOWED_HOSTS=build python manage.py collectstatic --noinput \
  && test -s staticfiles/staticfiles.json
-RUN useradd --create-home portal && chown -R portal /app
+RUN useradd --create-home portal && mkdir -p /app/media && chown -R portal /app
 USER portal
 EXPOSE 8000
 # Workers, timeouts and the start-up check live in gunicorn.conf.py (WEB_CONCURRENCY, GUNICORN_TIMEOUT, …).

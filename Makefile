@@ -31,9 +31,9 @@ run: migrate
 	$(PY) manage.py create_demo_accounts --port $(PORT)
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-## worker: a Celery worker (only needed when REDIS_URL is set; without it tasks run in-process)
+## worker: a Celery worker that also runs the jobs sweeper (--beat); only needed when REDIS_URL is set
 worker: install
-	$(VENV)/bin/celery -A smartindustry worker --loglevel=info
+	$(VENV)/bin/celery -A smartindustry worker --beat --schedule $(VENV)/celerybeat-schedule --loglevel=info
 
 ## test: the whole suite (SQLite and eager Celery unless DATABASE_URL / REDIS_URL are set)
 test: install-dev

@@ -15,6 +15,8 @@ Objects are of two kinds:
   the item to the hub that reports it (``("hub", "fieldlab__hub")``), and carries ``status`` and
   ``recipient_hub_id``. While an item is with its hub (draft or returned) only the bureau and that hub's own
   roles see it; its hub's coordinators change, delete and submit it; the bureau approves and returns it.
+- *owned* objects (background jobs): their model names ``policy_owner_field``; only the owner and the bureau see
+  them, so a job's file, result and error never reach another user.
 - everything else (organisations, funders, the intervention logic …): every role reads it, the bureau edits it.
 """
 
@@ -113,7 +115,13 @@ def _hub_id(obj):
     return getattr(obj, "recipient_hub_id", None)
 
 
+def _owner_field(obj) -> str | None:
+    return getattr(obj, "policy_owner_field", None)
+
+
 def _may_view(user, rules: RoleRules, obj) -> bool:
+    if _owner_field(obj):
+        return not isinstance(obj, Model) or getattr(obj, f"{_owner_field(obj)}_id") == user.pk
     if not _is_reviewable(obj) or not _with_hub(obj):
         return True
     return rules.hub_drafts and _own_hub(user, obj.recipient_hub_id)
@@ -169,6 +177,8 @@ def visible_to(user, queryset: QuerySet) -> QuerySet:
     rules = _rules(user)
     if rules is None:
         return queryset.none()
+    if _owner_field(queryset.model) and not rules.everything:
+        return queryset.filter(**{_owner_field(queryset.model): user})
     lookups = getattr(queryset.model, "policy_hub_lookups", None)
     if rules.everything or not lookups:
         return queryset

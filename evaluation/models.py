@@ -445,6 +445,8 @@ class EvaluationRun(TimeStampedModel):
     )
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Stamped every few seconds by the worker while the run computes; the sweeper fails a running run without it.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -9,10 +9,13 @@
 from __future__ import annotations
 
 import traceback
+from datetime import timedelta
 
 from celery import signature
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -179,6 +182,40 @@ def evaluation_run_start(*, actor: User | None, parameters: dict | None = None) 
     return run
 
 
+def evaluation_runs_sweep(*, now=None) -> dict:
+    """The jobs sweeper's rules for runs (jobs/services.py ``jobs_sweep``): a running run without a heartbeat for
+    JOBS_STALE_MINUTES failed (its worker died); a pending run is sent again after JOBS_PENDING_RESEND_MINUTES and
+    failed after JOBS_PENDING_GIVE_UP_MINUTES (its task was never delivered)."""
+    now = now or timezone.now()
+    stale = now - timedelta(minutes=settings.JOBS_STALE_MINUTES)
+    give_up = now - timedelta(minutes=settings.JOBS_PENDING_GIVE_UP_MINUTES)
+    resend = now - timedelta(minutes=settings.JOBS_PENDING_RESEND_MINUTES)
+    gone = Q(status=RunStatus.RUNNING) & (
+        Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True, started_at__lt=stale)
+    )
+    failed_stale = EvaluationRun.objects.filter(gone).update(
+        status=RunStatus.FAILED,
+        finished_at=now,
+        updated_at=now,
+        error=_("The worker computing this run stopped answering (no sign of life for %(n)s minutes). Start a new run.")
+        % {"n": settings.JOBS_STALE_MINUTES},
+    )
+    failed_pending = EvaluationRun.objects.filter(status=RunStatus.PENDING, created_at__lt=give_up).update(
+        status=RunStatus.FAILED,
+        finished_at=now,
+        updated_at=now,
+        error=_("The run never started: the task queue did not deliver it for %(n)s minutes. Start a new run.")
+        % {"n": settings.JOBS_PENDING_GIVE_UP_MINUTES},
+    )
+    resent = 0
+    for run_id in EvaluationRun.objects.filter(status=RunStatus.PENDING, created_at__lt=resend).values_list(
+        "pk", flat=True
+    ):
+        signature(EVALUATION_RUN_TASK, args=(run_id,)).delay()
+        resent += 1
+    return {"failed_stale": failed_stale, "resent": resent, "failed_pending": failed_pending}
+
+
 def _repeatable_read(*, outermost: bool) -> None:
     # Fingerprint and results come from several queries; on PostgreSQL one snapshot keeps them consistent with each
     # other even while reports are being approved. (SQLite serialises writers, so it needs nothing.) Only possible
@@ -192,10 +229,14 @@ def evaluation_run_execute(*, run_id: int) -> EvaluationRun:
     """Compute and freeze a run. Idempotent: a run that is already done is returned unchanged."""
     with transaction.atomic():
         run = EvaluationRun.objects.select_for_update().get(pk=run_id)
-        if run.status == RunStatus.DONE:
+        if run.status in (RunStatus.DONE, RunStatus.FAILED):  # failed: the sweeper gave up on it; start a new run
             return run
+        fresh = timezone.now() - timedelta(seconds=2 * settings.JOBS_HEARTBEAT_SECONDS)
+        if run.status == RunStatus.RUNNING and run.heartbeat_at and run.heartbeat_at > fresh:
+            return run  # a live worker computes it (a duplicate delivery after the sweeper re-sent it)
         run.status, run.started_at, run.error = RunStatus.RUNNING, timezone.now(), ""
-        run.save(update_fields=["status", "started_at", "error", "updated_at"])
+        run.heartbeat_at = run.started_at
+        run.save(update_fields=["status", "started_at", "heartbeat_at", "error", "updated_at"])
     outermost = not connection.in_atomic_block
     try:
         with transaction.atomic():

@@ -11,9 +11,11 @@ rolls the whole transaction back: nothing changes unless every row is good.
 import contextlib
 import csv
 import io
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -28,7 +30,14 @@ from .serializers import FundingRecordSerializer
 from .services import funding_record_create, funding_record_update
 
 COLUMNS = list(RECORD_KEYS)
+# Bounds checked before anything is parsed (docs/operations.md, "Import limits"): the file's size, and for XLSX the
+# unpacked size of every zip part as the zip's directory states it (zipfile never inflates a part beyond its stated
+# size, so a part that lies fails its CRC instead of growing). Rows are counted while reading and reading stops at
+# the limit; an over-long cell or a NUL byte is an error of its row.
 MAX_ROWS = 20000
+MAX_FILE_BYTES = settings.IMPORT_MAX_FILE_BYTES
+MAX_UNPACKED_BYTES = settings.IMPORT_MAX_UNPACKED_BYTES
+MAX_CELL_CHARS = 1000
 
 
 def required_columns() -> list[str]:
@@ -77,40 +86,112 @@ def _cell(value) -> str | int | float:
     return str(value).strip()
 
 
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f}"
+
+
+def check_file(*, name: str, size: int, file) -> None:
+    """Refuse a file too large, or an XLSX that would unpack too large (a zip bomb, a giant shared string), before
+    any of it is parsed. Reads the zip's directory only."""
+    if size > MAX_FILE_BYTES:
+        raise ImportFileError(
+            _("The file is %(size)s MB; at most %(max)s MB can be imported. Split it into smaller files.")
+            % {"size": _megabytes(size), "max": _megabytes(MAX_FILE_BYTES)}
+        )
+    if not name.lower().endswith(".xlsx"):
+        return
+    try:
+        with zipfile.ZipFile(file) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise ImportFileError(_("This is not a readable XLSX file.")) from exc
+    finally:
+        file.seek(0)
+    unpacked = sum(part.file_size for part in parts)
+    if unpacked > MAX_UNPACKED_BYTES:
+        largest = max(parts, key=lambda part: part.file_size)
+        raise ImportFileError(
+            _(
+                "This XLSX file would unpack to %(size)s MB (%(part)s alone is %(part_size)s MB); at most %(max)s MB "
+                "can be read. It was not opened. Save the sheet again, or as CSV."
+            )
+            % {
+                "size": _megabytes(unpacked),
+                "part": largest.filename,
+                "part_size": _megabytes(largest.file_size),
+                "max": _megabytes(MAX_UNPACKED_BYTES),
+            }
+        )
+
+
+def _too_many_rows() -> ImportFileError:
+    return ImportFileError(_("At most %(n)s rows per file.") % {"n": MAX_ROWS})
+
+
+def _xlsx_values(content: bytes):
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise ImportFileError(_("This is not a readable XLSX file.")) from exc
+    return workbook.worksheets[0].iter_rows(values_only=True)
+
+
+def _csv_values(content: bytes):
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(_("Save the CSV file as UTF-8.")) from exc
+    dialect = csv.excel
+    with contextlib.suppress(csv.Error):  # an unsniffable file is read as plain comma-separated
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    reader = csv.reader(io.StringIO(text), dialect)
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # e.g. a cell beyond the csv module's field limit (128 KB)
+            raise ImportFileError(
+                _("Line %(line)s cannot be read (%(error)s).") % {"line": reader.line_num, "error": exc}
+            ) from exc
+
+
 def read_rows(*, name: str, content: bytes) -> list[dict]:
-    """Parse a CSV or XLSX file into a list of {column: text}; refuse a file without the required columns."""
-    if name.lower().endswith(".xlsx"):
-        try:
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a broken file
-            raise ImportFileError(_("This is not a readable XLSX file.")) from exc
-        sheet = workbook.worksheets[0]
-        values = list(sheet.iter_rows(values_only=True))
-        header = [str(_cell(v)) for v in values[0]] if values else []
-        body = values[1:]
-    else:
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ImportFileError(_("Save the CSV file as UTF-8.")) from exc
-        dialect = csv.excel
-        with contextlib.suppress(csv.Error):  # an unsniffable file is read as plain comma-separated
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        reader = csv.reader(io.StringIO(text), dialect)
-        values = list(reader)
-        header = [_cell(v) for v in values[0]] if values else []
-        body = values[1:]
+    """Parse a CSV or XLSX file into a list of {column: text}; refuse a file too large (check_file), without the
+    required columns, or with more than MAX_ROWS rows (reading stops there)."""
+    check_file(name=name, size=len(content), file=io.BytesIO(content))
+    values = _xlsx_values(content) if name.lower().endswith(".xlsx") else _csv_values(content)
+    first = next(values, None)
+    header = [str(_cell(v)) for v in first] if first else []
     missing = [c for c in required_columns() if c not in header]
     if missing:
         raise ImportFileError(_("Columns missing: %(columns)s.") % {"columns": ", ".join(missing)})
-    if len(body) > MAX_ROWS:
-        raise ImportFileError(_("At most %(n)s rows per file.") % {"n": MAX_ROWS})
     rows = []
-    for raw in body:
+    for count, raw in enumerate(values, start=1):
+        if count > 2 * MAX_ROWS:  # empty rows count too, so a sheet of a million blank rows stops early
+            raise _too_many_rows()
         if raw is None or all(_cell(v) == "" for v in raw):
             continue
+        if len(rows) == MAX_ROWS:
+            raise _too_many_rows()
         rows.append({name: _cell(raw[i]) if i < len(raw) else "" for i, name in enumerate(header) if name})
     return rows
+
+
+def _check_cells(row: dict) -> None:
+    """A NUL byte or an over-long cell is this row's error (the database and the serializer would choke on it)."""
+    errors = {}
+    for key, value in row.items():
+        if not isinstance(value, str):
+            continue
+        if "\x00" in value:
+            errors[key] = [_("The cell contains a NUL byte (\\x00); remove it.")]
+        elif len(value) > MAX_CELL_CHARS:
+            errors[key] = [
+                _("The cell has %(n)s characters; at most %(max)s.") % {"n": len(value), "max": MAX_CELL_CHARS}
+            ]
+    if errors:
+        raise ValidationError(errors)
 
 
 def _payload(row: dict, fields: dict) -> dict:
@@ -143,6 +224,7 @@ def _record_to_change(row: dict, *, actor) -> FundingRecord | None:
 
 
 def _import_row(row: dict, *, actor, fields: dict, result: ImportResult) -> None:
+    _check_cells(row)
     record = _record_to_change(row, actor=actor)
     serializer = FundingRecordSerializer(instance=record, data=_payload(row, fields))
     if not serializer.is_valid():

@@ -1,18 +1,52 @@
-"""Background work of the funding pages. Thin: parse nothing, call the import service, report progress."""
+"""Background work of the funding pages, as jobs (jobs/): the task gets a job id, reads the job's stored file, and
+calls the import service; jobs.services.job_run records start, progress, the result or the reason it failed."""
 
 from celery import shared_task
 
-from accounts.models import User
+from jobs.choices import JOB_TASKS, JobKind
+from jobs.models import Job
+from jobs.services import JobRefused, job_run
+from jobs.tasks import JOB_TASK_OPTIONS
 
-from .importers import funding_records_import
+from .importers import ImportFileError, funding_records_import, read_rows
+
+__all__ = ["PREVIEW_ROWS", "funding_import_confirm_task", "funding_import_preview_task"]
+
+PREVIEW_ROWS = 200  # the rows the preview page shows (all rows are checked)
 
 
-@shared_task(bind=True)
-def funding_import_task(self, *, rows: list[dict], actor_id: int) -> dict:
-    actor = User.objects.get(pk=actor_id)
+def _import(job: Job, progress, *, dry_run: bool) -> dict:
+    with job.file.open("rb") as stored:
+        content = stored.read()  # bounded: the upload was checked (importers.check_file) and read_rows checks again
+    try:
+        rows = read_rows(name=job.filename, content=content)
+    except ImportFileError as exc:
+        raise JobRefused(str(exc)) from exc
+    progress(0, len(rows))
+    result = funding_records_import(rows=rows, actor=job.owner, dry_run=dry_run, progress=progress).as_dict()
+    if dry_run:
+        # Shown, not imported: a NUL byte (that row's error) cannot be stored in PostgreSQL's JSON, so it is shown as ␀.
+        result["rows"] = [
+            {
+                key: value.replace("\x00", "\N{SYMBOL FOR NULL}") if isinstance(value, str) else value
+                for key, value in row.items()
+            }
+            for row in rows[:PREVIEW_ROWS]
+        ]
+        result["columns"] = list(rows[0]) if rows else []
+    return result
 
-    def progress(done: int, total: int) -> None:
-        if not self.request.called_directly and not self.request.is_eager:
-            self.update_state(state="PROGRESS", meta={"done": done, "total": total})
 
-    return funding_records_import(rows=rows, actor=actor, dry_run=False, progress=progress).as_dict()
+# Safe to run again after a worker died (acks_late redelivery): the import is one transaction, all rows or none.
+@shared_task(bind=True, name=JOB_TASKS[JobKind.IMPORT_PREVIEW], **JOB_TASK_OPTIONS)
+def funding_import_preview_task(self, job_id: int) -> None:
+    job_run(
+        job_id=job_id, beat=not self.request.is_eager, work=lambda job, progress: _import(job, progress, dry_run=True)
+    )
+
+
+@shared_task(bind=True, name=JOB_TASKS[JobKind.IMPORT_CONFIRM], **JOB_TASK_OPTIONS)
+def funding_import_confirm_task(self, job_id: int) -> None:
+    job_run(
+        job_id=job_id, beat=not self.request.is_eager, work=lambda job, progress: _import(job, progress, dry_run=False)
+    )

@@ -17,7 +17,6 @@ urlpatterns = [
     # import
     path("funding/import/", views.import_upload, name="import_upload"),
     path("funding/import/confirm/", views.import_confirm, name="import_confirm"),
-    path("funding/import/jobs/<str:task_id>/", views.import_job, name="import_job"),
     # funders
     path("funders/", views.FunderListView.as_view(), name="funder_list"),
     path("funders/new/", views.funder_create, name="funder_create"),

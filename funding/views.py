@@ -1,6 +1,5 @@
 """Funding pages: funders, funding records, hub reporting with the bureau's review queue, and spreadsheet import."""
 
-from celery.result import AsyncResult
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q, Sum
@@ -11,6 +10,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts import policy
+from jobs.choices import JobKind, JobStatus
+from jobs.models import Job
+from jobs.services import job_create
 from registry.models import Fieldlab, Hub, Province
 from registry.services import registry_record_create, registry_record_delete, registry_record_update
 from reporting.choices import WorkflowAction
@@ -31,7 +33,7 @@ from smartindustry.web import workflow_step_response
 from . import forms
 from .choices import FundingKind, Realisation, RecipientKind, RecordStatus, Source
 from .filtersets import FunderFilterSet, FundingRecordFilterSet
-from .importers import ImportFileError, funding_records_import, read_rows
+from .importers import ImportFileError, check_file
 from .models import Funder, FundingRecord
 from .selectors import ZERO, funding_by_source_and_year
 from .services import (
@@ -40,7 +42,6 @@ from .services import (
     funding_record_update,
 )
 from .tables import FunderTable, FundingRecordTable
-from .tasks import funding_import_task
 
 # --- funders -------------------------------------------------------------------------------------------------
 
@@ -268,9 +269,6 @@ def funding_record_return_view(request, pk):
 
 # --- spreadsheet import --------------------------------------------------------------------------------------
 
-IMPORT_SESSION_KEY = "funding_import"
-IMPORT_BACKGROUND_ROWS = 200  # more rows than this run in the Celery worker, with progress shown
-
 
 def _require_importer(user) -> None:
     policy.require(user, policy.Action.IMPORT)
@@ -278,6 +276,7 @@ def _require_importer(user) -> None:
 
 @login_required
 def import_upload(request):
+    """Store the file on an import-check job and hand over to the job page: the request never parses the file."""
     _require_importer(request.user)
     template = request.GET.get("template")
     if template in EXPORT_FORMATS:
@@ -288,49 +287,37 @@ def import_upload(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            rows = read_rows(name=upload.name, content=upload.read())
+            check_file(name=upload.name, size=upload.size, file=upload)  # size and zip directory only: fast
         except ImportFileError as exc:
             form.add_error("file", str(exc))
         else:
-            result = funding_records_import(rows=rows, actor=request.user, dry_run=True)
-            request.session[IMPORT_SESSION_KEY] = {"name": upload.name, "rows": rows} if result.ok else None
-            context.update(result=result, rows=rows[:200], filename=upload.name)
-            return render(request, "funding/import_preview.html", context)
+            job = job_create(
+                kind=JobKind.IMPORT_PREVIEW,
+                owner=request.user,
+                file=upload,
+                filename=upload.name,
+                parameters={"language": request.LANGUAGE_CODE},
+            )
+            return redirect("jobs:job_detail", pk=job.pk)
     return render(request, "funding/import_upload.html", context, status=400 if form.errors else 200)
 
 
 @login_required
 @require_POST
 def import_confirm(request):
+    """Import the file of a checked preview job (the user's own, without errors) as a new job."""
     _require_importer(request.user)
-    pending = request.session.pop(IMPORT_SESSION_KEY, None)
-    if not pending:
+    job_id = request.POST.get("job", "")
+    checked = policy.visible_to(request.user, Job.objects.filter(kind=JobKind.IMPORT_PREVIEW, status=JobStatus.DONE))
+    preview = checked.filter(pk=int(job_id)).first() if job_id.isdigit() else None
+    if preview is None or preview.owner_id != request.user.pk or not (preview.result or {}).get("ok"):
         messages.error(request, _("Upload the file again: there is no checked import waiting."))
         return redirect("funding:import_upload")
-    rows = pending["rows"]
-    if len(rows) > IMPORT_BACKGROUND_ROWS:
-        result = funding_import_task.apply_async(kwargs={"rows": rows, "actor_id": request.user.pk})
-        if result.ready():  # eager mode (no broker): the task already ran in this request
-            request.session[f"import-result-{result.id}"] = result.get()
-        return redirect("funding:import_job", task_id=result.id)
-    result = funding_records_import(rows=rows, actor=request.user, dry_run=False)
-    return render(request, "funding/import_done.html", {"result": result.as_dict()})
-
-
-@login_required
-def import_job(request, task_id):
-    """Progress of a background import; htmx polls this fragment until the worker is done."""
-    _require_importer(request.user)
-    stored = request.session.get(f"import-result-{task_id}")
-    if stored is not None:
-        state, info = "SUCCESS", stored
-    else:
-        async_result = AsyncResult(task_id)
-        state, info = async_result.state, async_result.info
-    context = {"task_id": task_id, "state": state, "info": info if isinstance(info, dict) else {}}
-    if state == "SUCCESS":
-        context["result"] = info
-    if state == "FAILURE":
-        context["failure"] = str(info)
-    template = "funding/_import_progress.html" if request.htmx else "funding/import_job.html"
-    return render(request, template, context)
+    job = job_create(
+        kind=JobKind.IMPORT_CONFIRM,
+        owner=request.user,
+        stored_file=preview.file.name,
+        filename=preview.filename,
+        parameters={"preview": preview.pk, "language": request.LANGUAGE_CODE},
+    )
+    return redirect("jobs:job_detail", pk=job.pk)

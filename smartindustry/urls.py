@@ -16,5 +16,6 @@ urlpatterns = [
     path("reports/", include("reporting.urls")),
     path("", include("registry.urls")),
     path("", include("funding.urls")),
+    path("", include("jobs.urls")),
     path("", views.home, name="home"),
 ]

@@ -8,6 +8,13 @@ from accounts.services import api_token_create
 from . import factories
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Job files (uploads, exports) go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def api_client():
     return APIClient()

@@ -6,6 +6,7 @@ from rest_framework.views import APIView
 
 from evaluation.api import urls as evaluation_urls
 from funding.api.views import FunderViewSet, FundingRecordViewSet
+from jobs.api.views import JobViewSet
 from registry.api.views import (
     CompanyViewSet,
     FieldlabViewSet,
@@ -65,6 +66,7 @@ router.register("participations", ParticipationViewSet)
 router.register("funders", FunderViewSet)
 router.register("funding-records", FundingRecordViewSet)
 router.register("reporting-periods", ReportingPeriodViewSet)
+router.register("jobs", JobViewSet)
 
 app_name = "api"
 urlpatterns = [

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "funding",
     "evaluation",
     "reporting",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -91,6 +92,10 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=3)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = DATABASE_CONNECT_TIMEOUT
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A second connection to the same database for job progress and heartbeats, committed at once while the job's
+    # own work is still inside its transaction (jobs/services.py). Tests mirror it onto the default connection.
+    DATABASES["jobs"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -166,6 +171,39 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# --- background jobs (jobs/, docs/operations.md "Jobs") -------------------------------------------------------
+MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))  # uploaded import files and export results
+MEDIA_URL = "media/"  # never served as such: job files are downloaded through /jobs/<id>/download/ (owner, bureau)
+# Seconds a job's work may take: at the soft limit the job fails with a reason; at the hard limit Celery kills the
+# process and the sweeper ends the job.
+JOBS_SOFT_TIME_LIMIT = env.int("JOBS_SOFT_TIME_LIMIT", default=30 * 60)
+JOBS_HARD_TIME_LIMIT = env.int("JOBS_HARD_TIME_LIMIT", default=JOBS_SOFT_TIME_LIMIT + 60)
+JOBS_HEARTBEAT_SECONDS = env.int("JOBS_HEARTBEAT_SECONDS", default=20)  # a running job stamps its row this often
+JOBS_STALE_MINUTES = env.int("JOBS_STALE_MINUTES", default=5)  # no heartbeat this long: the worker is gone
+JOBS_PENDING_RESEND_MINUTES = env.int("JOBS_PENDING_RESEND_MINUTES", default=2)  # pending this long: send again
+JOBS_PENDING_GIVE_UP_MINUTES = env.int("JOBS_PENDING_GIVE_UP_MINUTES", default=60)  # pending this long: failed
+IMPORT_MAX_FILE_BYTES = env.int("IMPORT_MAX_FILE_BYTES", default=20_000_000)  # an upload larger than this is refused
+IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=100_000_000)  # an XLSX's parts, unpacked
+# Where job progress is written: the "jobs" connection above when there is one (PostgreSQL), else the default.
+JOBS_PROGRESS_DATABASE = env("JOBS_PROGRESS_DATABASE", default="jobs" if "jobs" in DATABASES else "default")
+JOBS_SWEEP_SECONDS = env.int("JOBS_SWEEP_SECONDS", default=60)
+# The worker runs the sweeper itself (celery worker --beat, or a separate `celery beat`): no extra service needed.
+CELERY_BEAT_SCHEDULE = {"sweep-jobs": {"task": "jobs.sweep", "schedule": JOBS_SWEEP_SECONDS}}
+# acks_late: a task is acknowledged when it ends, so a worker killed mid-job leaves it in Redis for redelivery. Redis
+# redelivers an unacknowledged task after the visibility timeout; it must exceed the longest job or a slow job would
+# be delivered twice (job_start refuses a job a live worker holds, but the work would queue behind it).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": JOBS_HARD_TIME_LIMIT + 300,
+    # Sending a task while Redis is down must not hold the request: give up within seconds; the job stays pending
+    # and the sweeper sends it again (JOBS_PENDING_RESEND_MINUTES).
+    "socket_connect_timeout": REDIS_TIMEOUT,
+    "socket_timeout": REDIS_TIMEOUT,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 1, "interval_max": 1}
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
 # --- REST framework ---------------------------------------------------------
 REST_FRAMEWORK = {

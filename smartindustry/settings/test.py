@@ -13,3 +13,6 @@ LANGUAGE_CODE = "en"
 CELERY_TASK_ALWAYS_EAGER = True
 # Per-process cache in tests: throttle counters must not leak between tests or runs through Redis.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Job progress on the test's own connection (a test may only query the aliases it names); the worker tests name
+# the "jobs" connection themselves, as production uses it.
+JOBS_PROGRESS_DATABASE = env("JOBS_PROGRESS_DATABASE", default="default")

@@ -21,6 +21,8 @@ import pytest
 from django.db import transaction
 from drf_spectacular.generators import SchemaGenerator
 
+from jobs.models import Job
+
 from .conftest import ROLES
 
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -110,6 +112,8 @@ def expected(world, path: str, method: str, allowed: set[str]) -> tuple[str, dic
 
     if resource == "evaluation":
         return _expected_evaluation(path, method, allowed)
+    if resource == "jobs":
+        return _expected_jobs(world, path, method, allowed)
     assert resource in {*REGISTRY, "funding-records", "reporting-periods"}, f"the matrix does not know {path}"
 
     key = detail_key(world, resource) if detail else None
@@ -181,6 +185,17 @@ def _expected_evaluation(path: str, method: str, allowed: set[str]):
         return url, None, writes(405)
     assert (path, method) == ("/api/v1/evaluation/runs/", "post"), f"the matrix does not know {method} {path}"
     return url, {}, writes(201)
+
+
+def _expected_jobs(world, path: str, method: str, allowed: set[str]):
+    """A job is its owner's and the bureau's: everyone else gets 404 (the job is not there for them). Read only."""
+    job = Job.objects.create(kind="import_preview", owner=world.users["coordinator_here"])
+    url = path.replace("{id}", str(job.pk))
+    if method != "get":
+        assert method not in allowed, f"the matrix does not know {method} {path}"
+        return url, None, writes(405)
+    not_theirs = dict.fromkeys(("analyst", "viewer_here", "coordinator_other"), 404)
+    return url, None, {"anonymous": 401, "read_only_token": 200, "coordinator_here": 200, "bureau": 200, **not_theirs}
 
 
 def _request(world, role, method, url, body):

@@ -3,16 +3,20 @@
 import io
 import time
 from decimal import Decimal
+from unittest.mock import patch
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from openpyxl import Workbook
 
 from funding.importers import funding_records_import
 from funding.models import FundingRecord
-from funding.tasks import funding_import_task
+from jobs.models import Job
+from jobs.services import job_create
 from smartindustry.celery import app as celery_app
 from tests import factories
 
@@ -21,8 +25,25 @@ from .conftest import rows, text
 HEADER = "id,year,recipient_kind,recipient,source,funder,amount,kind,realisation,activity_type,status,provenance,provenance_source,evidence_note\n"  # noqa: E501
 
 
-def upload(client, content: str, name="records.csv"):
-    return client.post("/funding/import/", {"file": SimpleUploadedFile(name, content.encode("utf-8"))})
+def upload(client, content: str | bytes, name="records.csv"):
+    """Upload a file: the request stores it on a job and redirects to the job page, which shows the preview once
+    the (here eager) task has run. Returns the job page, or the upload page if the file was refused."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post("/funding/import/", {"file": SimpleUploadedFile(name, data)})
+    if response.status_code != 302:
+        return response
+    assert response.url.startswith("/jobs/")
+    return client.get(response.url)
+
+
+def confirm(client):
+    """Press "Import all rows" on the latest preview: the import runs as a job; returns its page."""
+    preview = Job.objects.filter(kind="import_preview").latest("pk")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post("/funding/import/confirm/", {"job": preview.pk})
+    assert response.status_code == 302 and response.url.startswith("/jobs/"), response
+    return client.get(response.url)
 
 
 def test_preview_lists_errors_per_row_and_changes_nothing(bureau_client, network):
@@ -52,7 +73,7 @@ def test_valid_file_previews_then_imports_all(bureau_client, network):
     response = upload(bureau_client, content)
     assert text(response, "import-summary") == "2 rows: 2 new, 0 changed."
     assert not FundingRecord.objects.filter(year=2019, fieldlab__hub=network["noord"]).exists()  # preview only
-    response = bureau_client.post("/funding/import/confirm/")
+    response = confirm(bureau_client)
     assert "Imported: 2 new and 0 changed records." in text(response, "import-result")
     imported = FundingRecord.objects.filter(year=2019, fieldlab__hub=network["noord"]).order_by("source")
     assert [(r.source, r.amount, r.status, r.kind) for r in imported] == [
@@ -68,7 +89,7 @@ def test_export_then_import_round_trip_updates_by_id(bureau_client, network):
     text_body = body.decode("utf-8-sig").replace("100000.00", "123456.00")
     response = upload(bureau_client, text_body)
     assert text(response, "import-summary") == "1 rows: 0 new, 1 changed."
-    bureau_client.post("/funding/import/confirm/")
+    confirm(bureau_client)
     record = network["records"]["rosf_2017_regional"]
     record.refresh_from_db()
     assert record.amount == Decimal("123456.00")
@@ -96,7 +117,7 @@ def test_xlsx_upload(bureau_client, network):
     )
     buffer = io.BytesIO()
     workbook.save(buffer)
-    response = bureau_client.post("/funding/import/", {"file": SimpleUploadedFile("records.xlsx", buffer.getvalue())})
+    response = upload(bureau_client, buffer.getvalue(), name="records.xlsx")
     assert text(response, "import-summary") == "1 rows: 1 new, 0 changed."
 
 
@@ -112,9 +133,9 @@ def test_coordinator_import_is_held_to_their_hub(noord_client, network):
 
 
 def test_missing_columns_and_wrong_file_types_are_refused(bureau_client, network):
-    response = upload(bureau_client, "year,amount\n2019,5\n")
-    assert response.status_code == 400
-    assert "Columns missing: recipient_kind, recipient, source." in response.content.decode()
+    response = upload(bureau_client, "year,amount\n2019,5\n")  # read by the job: its page says why it failed
+    assert "Columns missing: recipient_kind, recipient, source." in text(response, "job-error")
+    assert Job.objects.get().status == "failed"
     response = upload(bureau_client, "whatever", name="records.pdf")
     assert response.status_code == 400
 
@@ -122,31 +143,41 @@ def test_missing_columns_and_wrong_file_types_are_refused(bureau_client, network
 def test_confirm_without_a_checked_file_does_nothing(bureau_client, network):
     before = FundingRecord.objects.count()
     response = bureau_client.post("/funding/import/confirm/")
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.url == "/funding/import/"
+    assert FundingRecord.objects.count() == before
+    assert not Job.objects.filter(kind="import_confirm").exists()
+
+
+def test_a_preview_with_errors_or_of_someone_else_cannot_be_confirmed(bureau_client, noord_client, network):
+    before = FundingRecord.objects.count()
+    upload(bureau_client, HEADER + ",2019,fieldlab,no-such-lab,regional,,1,cash,realised,,,illustrative,,\n")
+    bad = Job.objects.get(kind="import_preview")
+    assert bad.result["ok"] is False
+    assert bureau_client.post("/funding/import/confirm/", {"job": bad.pk}).url == "/funding/import/"
+    upload(noord_client, HEADER + ",2019,fieldlab,rosf,regional,,1,cash,realised,,,illustrative,,\n")
+    good = Job.objects.filter(kind="import_preview").latest("pk")
+    assert good.result["ok"] is True
+    assert bureau_client.post("/funding/import/confirm/", {"job": good.pk}).url == "/funding/import/"  # not theirs
+    assert not Job.objects.filter(kind="import_confirm").exists()
     assert FundingRecord.objects.count() == before
 
 
-def test_large_file_goes_through_the_import_task_and_its_job_page(bureau_client, network, monkeypatch):
-    """Above the row limit the import is handed to the Celery task and the page follows its job. Here (no broker)
-    the task runs eagerly, in this request: what this proves is the hand-over and the result. That the worker
-    reports progress while it runs is proven below, through a real worker on Redis."""
-    from funding import views
-
-    monkeypatch.setattr(views, "IMPORT_BACKGROUND_ROWS", 20)  # keep the test small; the rule is the same
-    fieldlabs = [factories.FieldlabFactory(hub=network["zuid"]) for _ in range(5)]
-    lines = [
-        f",{year},fieldlab,{fieldlab.slug},companies,,{index + 1},cash,realised,,,illustrative,,\n"
-        for index, (fieldlab, year) in enumerate((f, y) for f in fieldlabs for y in range(2015, 2020))
-    ]
-    assert len(lines) == 25  # more than the rows done in the request
-    upload(bureau_client, HEADER + "".join(lines))
-    response = bureau_client.post("/funding/import/confirm/")
-    assert response.status_code == 302 and response.url.startswith("/funding/import/jobs/")
-    page = bureau_client.get(response.url)
-    assert "Imported: 25 new and 0 changed records." in text(page, "import-result")
-    # 1 + 2 + … + 25 euros = 25 × 26 / 2 = 325.
-    total = sum(FundingRecord.objects.filter(fieldlab__in=fieldlabs).values_list("amount", flat=True))
-    assert total == Decimal("325.00")
+def test_the_file_is_stored_on_the_job_and_the_task_gets_the_job_id_only(bureau_client, network):
+    content = HEADER + ",2019,fieldlab,rosf,regional,,1,cash,realised,,,illustrative,,\n"
+    with TestCase.captureOnCommitCallbacks(execute=False) as callbacks:
+        response = bureau_client.post("/funding/import/", {"file": SimpleUploadedFile("r.csv", content.encode())})
+    job = Job.objects.get()
+    assert response.url == f"/jobs/{job.pk}/"
+    assert (job.kind, job.status, job.owner, job.filename) == ("import_preview", "pending", network["bureau"], "r.csv")
+    assert job.file.read().decode() == content
+    with patch("jobs.services.signature") as signature:
+        for callback in callbacks:
+            callback()
+    # The task gets the job id and nothing else: no rows through the broker, none in the session.
+    signature.assert_called_once_with("funding.import_preview", args=(job.pk,))
+    page = bureau_client.get(f"/jobs/{job.pk}/", HTTP_HX_REQUEST="true")
+    assert 'hx-trigger="every 1s"' in page.content.decode()  # still pending: the fragment keeps polling
+    assert not any(key.startswith("funding_import") for key in bureau_client.session.keys())  # noqa: SIM118
 
 
 def test_the_import_reports_progress_as_it_goes(network):
@@ -169,14 +200,16 @@ def test_the_import_reports_progress_as_it_goes(network):
 
 
 @pytest.mark.redis
-@pytest.mark.django_db(transaction=True)
-def test_a_real_worker_reports_import_progress_through_redis(network):
-    """With a broker the task runs in a worker and its progress is readable while it runs (state PROGRESS)."""
+@pytest.mark.django_db(transaction=True, databases=list(settings.DATABASES))
+def test_a_real_worker_reports_import_progress_on_the_job(network, settings):
+    """With a broker the import job runs in a worker and its progress is on the job row while it runs (on
+    PostgreSQL through the "jobs" connection, committed while the import's own transaction is still open)."""
     if not settings.REDIS_URL:
         pytest.skip("REDIS_URL not set: there is no broker to send the task to")
+    settings.JOBS_PROGRESS_DATABASE = "jobs" if "jobs" in settings.DATABASES else "default"
     fieldlabs = [factories.FieldlabFactory(hub=network["zuid"]) for _ in range(10)]
-    rows = [
-        {"year": str(year), "recipient_kind": "fieldlab", "recipient": lab.slug, "source": source, "amount": "1"}
+    lines = [
+        f",{year},fieldlab,{lab.slug},{source},,1,cash,realised,,,illustrative,,\n"
         for lab in fieldlabs
         for year in range(2015, 2020)
         for source in ("eu", "regional", "national", "companies")
@@ -185,19 +218,24 @@ def test_a_real_worker_reports_import_progress_through_redis(network):
     celery_app.conf.task_always_eager = False
     try:
         with start_worker(celery_app, perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30):
-            result = funding_import_task.delay(rows=rows, actor_id=network["bureau"].pk)
+            job = job_create(
+                kind="import_confirm",
+                owner=network["bureau"],
+                file=ContentFile((HEADER + "".join(lines)).encode()),
+                filename="records.csv",
+            )
             deadline = time.monotonic() + 120
-            while not result.ready() and time.monotonic() < deadline:
-                meta = result.backend.get_task_meta(result.id)  # state and info read together, in one fetch
-                if meta["status"] == "PROGRESS":
-                    seen.append(meta["result"]["done"])
+            while time.monotonic() < deadline:
+                job.refresh_from_db()
+                if job.finished:
+                    break
+                if job.status == "running":
+                    seen.append(job.done)
                 time.sleep(0.02)
-            outcome = result.get(timeout=5)
     finally:
         celery_app.conf.task_always_eager = True
-    assert outcome["created"] == len(rows) == 200
-    assert seen and all(0 < done <= 200 for done in seen)
-    assert any(done < 200 for done in seen)  # progress was visible before the end
+    assert (job.status, job.result["created"], job.done, job.total) == ("done", 200, 200, 200)
+    assert any(0 < done < 200 for done in seen)  # progress was visible before the end
     assert FundingRecord.objects.filter(fieldlab__in=fieldlabs).count() == 200
 
 

@@ -8,7 +8,6 @@ import json
 from decimal import Decimal
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from funding.importers import COLUMNS, funding_records_import
@@ -16,6 +15,7 @@ from funding.models import FundingRecord
 from tests import factories
 
 from .conftest import rows
+from .test_import import upload
 
 
 def api_post(client, record: dict, **headers):
@@ -69,7 +69,7 @@ def test_the_import_page_shows_the_api_error_text(bureau_client, network):
     api_errors = api_post(bureau_client, record).json()["errors"]
     assert set(api_errors) == {"year", "source", "amount", "funder", "kind"}
     content = ",".join(COLUMNS) + "\n" + ",".join(str(record.get(key, "")) for key in COLUMNS) + "\n"
-    page = bureau_client.post("/funding/import/", {"file": SimpleUploadedFile("rows.csv", content.encode())})
+    page = upload(bureau_client, content, name="rows.csv")
     [[row_number, shown]] = rows(page, "import-errors")[1:]
     assert row_number == "2"
     for key, messages in api_errors.items():

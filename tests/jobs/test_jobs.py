@@ -1,0 +1,263 @@
+"""Jobs as records: who sees them, how they end, and the sweeper that ends the ones nobody runs."""
+
+import time
+from datetime import timedelta
+from unittest.mock import patch
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.test import TestCase
+from django.utils import timezone
+
+from evaluation.choices import RunStatus
+from evaluation.models import EvaluationRun
+from jobs.models import Job
+from jobs.services import JobRefused, job_create, job_fail, job_heartbeat, job_run, jobs_sweep
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def owner(db):
+    return factories.CoordinatorFactory(username="owner")
+
+
+def make_job(owner, **fields) -> Job:
+    with TestCase.captureOnCommitCallbacks(execute=False):  # recorded, not run
+        job = job_create(kind="import_preview", owner=owner, file=ContentFile(b"x"), filename="f.csv")
+    Job.objects.filter(pk=job.pk).update(**fields)
+    job.refresh_from_db()
+    return job
+
+
+def client_for(client, user):
+    client.force_login(user)
+    return client
+
+
+# --- who sees a job -------------------------------------------------------------------------------------------
+
+
+def test_the_owner_and_the_bureau_see_a_job_others_get_404(client, owner, bureau_user, analyst_user):
+    job = make_job(owner)
+    other_coordinator = factories.CoordinatorFactory(username="other")
+    for user, status in [(owner, 200), (bureau_user, 200), (other_coordinator, 404), (analyst_user, 404)]:
+        client.force_login(user)
+        assert client.get(f"/jobs/{job.pk}/").status_code == status, user
+        assert client.get(f"/api/v1/jobs/{job.pk}/").status_code == status, user
+
+
+def test_anonymous_users_are_sent_to_log_in(client, owner):
+    job = make_job(owner)
+    assert client.get(f"/jobs/{job.pk}/").status_code == 302
+    assert client.get(f"/api/v1/jobs/{job.pk}/").status_code in (401, 403)
+
+
+def test_the_api_shows_progress_and_the_error_for_people(client, owner):
+    job = make_job(owner, status="running", done=100, total=420)
+    data = client_for(client, owner).get(f"/api/v1/jobs/{job.pk}/").json()
+    assert (data["kind"], data["status"], data["done"], data["total"]) == ("import_preview", "running", 100, 420)
+    job_fail(job_id=job.pk, error="Columns missing: year.")
+    data = client.get(f"/api/v1/jobs/{job.pk}/").json()
+    assert (data["status"], data["error"]) == ("failed", "Columns missing: year.")
+
+
+def test_the_job_page_polls_until_the_job_is_finished(client, owner):
+    job = make_job(owner, status="running", done=100, total=420)
+    page = client_for(client, owner).get(f"/jobs/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
+    assert 'hx-trigger="every 1s"' in page and "100 / 420" in page
+    job_fail(job_id=job.pk, error="The worker stopped answering.")
+    page = client.get(f"/jobs/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
+    assert "hx-trigger" not in page and "The worker stopped answering." in page
+
+
+def test_the_old_import_job_page_is_gone(client, bureau_user):
+    assert client_for(client, bureau_user).get("/funding/import/jobs/anything/").status_code == 404
+
+
+# --- how a job ends -------------------------------------------------------------------------------------------
+
+
+def test_an_unexpected_error_fails_the_job_without_the_traceback(owner):
+    job = make_job(owner)
+
+    def work(job, progress):
+        raise ConnectionError("could not connect to server at 10.0.0.7 port 5432")
+
+    job_run(job_id=job.pk, beat=False, work=work)
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert job.error == "The job failed unexpectedly (ConnectionError). The log has the details."
+    assert "10.0.0.7" not in job.error and "5432" not in job.error
+
+
+def test_a_refusal_is_the_jobs_error_as_written_and_a_result_finishes_it(owner):
+    refused, done = make_job(owner), make_job(owner)
+
+    def refuse(job, progress):
+        raise JobRefused("The file is 30.0 MB; at most 20.0 MB can be imported.")
+
+    job_run(job_id=refused.pk, beat=False, work=refuse)
+    job_run(job_id=done.pk, beat=False, work=lambda job, progress: progress(3, 3) or {"ok": True})
+    refused.refresh_from_db()
+    done.refresh_from_db()
+    assert (refused.status, refused.error) == ("failed", "The file is 30.0 MB; at most 20.0 MB can be imported.")
+    assert (done.status, done.result, done.done, done.total, done.attempts) == ("done", {"ok": True}, 3, 3, 1)
+    assert done.started_at and done.finished_at and done.heartbeat_at
+
+
+def test_a_finished_job_or_one_a_live_worker_holds_is_not_run_again(owner):
+    finished = make_job(owner, status="done", result={})
+    held = make_job(owner, status="running", heartbeat_at=timezone.now())
+    orphan = make_job(owner, status="running", heartbeat_at=timezone.now() - timedelta(minutes=10), attempts=1)
+    calls = []
+    for job in (finished, held, orphan):
+        job_run(job_id=job.pk, beat=False, work=lambda job, progress: calls.append(job.pk) or {})
+    assert calls == [orphan.pk]  # a redelivery after its worker died takes the job over
+    orphan.refresh_from_db()
+    assert (orphan.status, orphan.attempts) == ("done", 2)
+
+
+def test_the_heartbeat_thread_stamps_the_rows_while_the_work_runs_and_stops_after():
+    """In a real worker a thread stamps the job's row (on its own connection) while the work runs."""
+
+    class Rows:
+        stamps = []
+
+        def update(self, **fields):
+            self.stamps.append(fields["heartbeat_at"])
+
+    rows = Rows()
+    with patch("jobs.services.connections.close_all"), job_heartbeat(queryset=rows, every=0.01):
+        deadline = time.monotonic() + 5
+        while len(rows.stamps) < 3 and time.monotonic() < deadline:
+            time.sleep(0.01)
+    stamped = len(rows.stamps)
+    assert stamped >= 3
+    time.sleep(0.05)
+    assert len(rows.stamps) == stamped  # the thread ended with the work
+
+
+def test_without_a_broker_the_job_runs_eagerly_and_writes_its_row(client, bureau_user):
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client_for(client, bureau_user).post(
+            "/funding/import/",
+            {"file": ContentFile(b"year,amount\n2019,5\n", name="x.csv")},
+        )
+    job = Job.objects.get()
+    assert response.url == f"/jobs/{job.pk}/"
+    assert (job.status, job.attempts) == ("failed", 1)
+    assert job.error.startswith("Columns missing")
+
+
+# --- the sweeper ----------------------------------------------------------------------------------------------
+
+
+def test_the_sweeper_fails_a_running_job_whose_worker_is_gone(owner, settings):
+    settings.JOBS_STALE_MINUTES = 5
+    now = timezone.now()
+    gone = make_job(owner, status="running", heartbeat_at=now - timedelta(minutes=6), done=100, total=420)
+    alive = make_job(owner, status="running", heartbeat_at=now - timedelta(minutes=1))
+    assert jobs_sweep(now=now)["failed_stale"] == 1
+    gone.refresh_from_db()
+    alive.refresh_from_db()
+    assert gone.status == "failed" and alive.status == "running"
+    assert "stopped answering (no sign of life for 5 minutes)" in gone.error
+
+
+def test_the_sweeper_resends_a_pending_job_then_gives_up(owner, settings):
+    settings.JOBS_PENDING_RESEND_MINUTES, settings.JOBS_PENDING_GIVE_UP_MINUTES = 2, 60
+    now = timezone.now()
+    fresh = make_job(owner)
+    late = make_job(owner, created_at=now - timedelta(minutes=3))
+    lost = make_job(owner, created_at=now - timedelta(minutes=61))
+    with patch("jobs.services.signature") as signature, TestCase.captureOnCommitCallbacks(execute=True):
+        counts = jobs_sweep(now=now)
+    assert counts == {"failed_stale": 0, "resent": 1, "failed_pending": 1}
+    signature.assert_called_once_with("funding.import_preview", args=(late.pk,))
+    for job in (fresh, late, lost):
+        job.refresh_from_db()
+    assert (fresh.status, late.status, lost.status) == ("pending", "pending", "failed")
+    assert "never started: the task queue did not deliver it for 60 minutes" in lost.error
+
+
+def test_the_sweeper_ends_evaluation_runs_the_same_way(bureau_user, settings):
+    settings.JOBS_STALE_MINUTES, settings.JOBS_PENDING_RESEND_MINUTES = 5, 2
+    now = timezone.now()
+    gone = EvaluationRun.objects.create(status=RunStatus.RUNNING, started_at=now - timedelta(minutes=30))
+    beating = EvaluationRun.objects.create(
+        status=RunStatus.RUNNING, started_at=now - timedelta(minutes=30), heartbeat_at=now - timedelta(seconds=20)
+    )
+    waiting = EvaluationRun.objects.create(status=RunStatus.PENDING)
+    EvaluationRun.objects.filter(pk=waiting.pk).update(created_at=now - timedelta(minutes=3))
+    with patch("evaluation.services.signature") as signature:
+        call_command("sweep_jobs", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    signature.assert_called_once_with("evaluation.run", args=(waiting.pk,))
+    gone.refresh_from_db()
+    beating.refresh_from_db()
+    assert gone.status == RunStatus.FAILED and "stopped answering" in gone.error
+    assert beating.status == RunStatus.RUNNING
+
+
+def test_a_run_the_sweeper_failed_or_a_live_worker_holds_is_not_computed_by_a_late_delivery(bureau_user):
+    from evaluation.services import evaluation_run_execute
+
+    run = EvaluationRun.objects.create(status=RunStatus.FAILED, error="gone")
+    assert evaluation_run_execute(run_id=run.pk).status == RunStatus.FAILED
+    held = EvaluationRun.objects.create(status=RunStatus.RUNNING, heartbeat_at=timezone.now())
+    with patch("evaluation.services.evaluation_results") as compute:
+        assert evaluation_run_execute(run_id=held.pk).status == RunStatus.RUNNING
+    compute.assert_not_called()
+
+
+def test_the_worker_schedules_the_sweeper(settings):
+    from smartindustry.celery import app
+
+    assert settings.CELERY_BEAT_SCHEDULE["sweep-jobs"]["task"] == "jobs.sweep"
+    assert "jobs.sweep" in app.tasks
+    task = app.tasks["funding.import_confirm"]
+    assert (task.acks_late, task.reject_on_worker_lost) == (True, True)
+    assert task.soft_time_limit == settings.JOBS_SOFT_TIME_LIMIT < task.time_limit == settings.JOBS_HARD_TIME_LIMIT
+    assert app.tasks["evaluation.run"].acks_late
+
+
+def test_compose_shares_the_job_files_and_runs_the_sweeper():
+    import yaml
+    from django.conf import settings
+
+    services = yaml.safe_load((settings.BASE_DIR / "docker-compose.yml").read_text())["services"]
+    assert "media:/app/media" in services["web"]["volumes"] and "media:/app/media" in services["worker"]["volumes"]
+    assert "--beat" in services["worker"]["command"]
+
+
+def test_a_job_sent_while_the_broker_is_down_stays_pending_for_the_sweeper(client, bureau_user):
+    """Sending fails (kombu's OperationalError): the request still answers with the job page; the job waits, pending,
+    for the sweeper to send it again."""
+    with patch("jobs.services.signature") as signature, TestCase.captureOnCommitCallbacks(execute=True):
+        signature.return_value.delay.side_effect = OSError("Error 111 connecting to 127.0.0.1:6379.")
+        response = client_for(client, bureau_user).post(
+            "/funding/import/", {"file": ContentFile(b"year,amount\n2019,5\n", name="x.csv")}
+        )
+    job = Job.objects.get()
+    assert response.status_code == 302 and response.url == f"/jobs/{job.pk}/"
+    assert job.status == "pending"
+    assert signature.return_value.delay.called
+
+
+def test_job_tasks_give_up_sending_within_seconds(settings):
+    from smartindustry.celery import app
+
+    options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    assert options["socket_connect_timeout"] == options["socket_timeout"] == settings.REDIS_TIMEOUT
+    assert settings.CELERY_TASK_PUBLISH_RETRY_POLICY["max_retries"] == 1
+    assert app.tasks["funding.import_preview"].ignore_result  # no result backend to reach when sending
+
+
+def test_a_result_that_cannot_be_stored_still_ends_the_job_with_a_reason(owner):
+    job = make_job(owner)
+    job_run(job_id=job.pk, beat=False, work=lambda job, progress: {"not json": object()})
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert job.error == "The job's result could not be stored (TypeError). The log has the details."

@@ -1,0 +1,157 @@
+"""Fault test: a real Celery worker process is killed (SIGKILL) in the middle of an evaluation run and of an import.
+
+Needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL; CI sets both): the worker is a separate process that must see
+the test's database and broker. The run and the import are held mid-job (a table lock the computation waits on;
+a file large enough to take seconds), the worker's process group is killed, and the sweeper ends what is left:
+`failed` with a reason, never stuck `running`. The sweeper is called with its clock moved past the stale bound
+(JOBS_STALE_MINUTES), which is what the worker's beat does that many minutes later.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.utils import timezone
+
+from evaluation.choices import RunStatus
+from evaluation.models import EvaluationRun
+from evaluation.services import evaluation_run_start, evaluation_runs_sweep
+from funding.models import FundingRecord
+from jobs.models import Job
+from jobs.services import job_create, jobs_sweep
+from smartindustry.celery import app as celery_app
+from tests import factories
+
+pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
+
+HEADER = "id,year,recipient_kind,recipient,source,funder,amount,kind,realisation,activity_type,status,provenance,provenance_source,evidence_note\n"  # noqa: E501
+
+
+@pytest.fixture
+def real_services():
+    if not settings.REDIS_URL or connection.vendor != "postgresql":
+        pytest.skip("needs DATABASE_URL (PostgreSQL) and REDIS_URL: the worker is a separate process")
+    celery_app.conf.task_always_eager = False
+    yield
+    celery_app.conf.task_always_eager = True
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def worker(real_services, media_root, tmp_path):
+    """Start a real `celery worker` (prefork, one child) in its own process group; yields a function that kills it."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "smartindustry.settings.test",
+        "DATABASE_URL": database_url(),
+        "REDIS_URL": settings.REDIS_URL,
+        "MEDIA_ROOT": str(media_root),
+        "JOBS_HEARTBEAT_SECONDS": "1",
+        "JOBS_PROGRESS_DATABASE": "jobs",  # progress on its own connection, as in production
+    }
+    celery = Path(sys.executable).with_name("celery")
+    log = open(tmp_path / "worker.log", "w")  # noqa: SIM115
+    process = subprocess.Popen(
+        [
+            str(celery),
+            "-A",
+            "smartindustry",
+            "worker",
+            "--concurrency=1",
+            "--loglevel=INFO",
+            "-n",
+            f"faults-{os.getpid()}@%h",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+    def kill() -> None:
+        os.killpg(process.pid, signal.SIGKILL)  # the worker and its pool child: a whole-worker kill -9
+        process.wait(timeout=10)
+
+    yield kill
+    if process.poll() is None:
+        kill()
+    log.close()
+
+
+def wait_for(condition, seconds=90, what="condition"):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def sweep_later():
+    """The sweeper as the beat runs it once the stale bound has passed."""
+    later = timezone.now() + timedelta(minutes=settings.JOBS_STALE_MINUTES, seconds=settings.JOBS_SWEEP_SECONDS)
+    return jobs_sweep(now=later), evaluation_runs_sweep(now=later)
+
+
+def test_a_worker_killed_during_an_evaluation_run_leaves_a_failed_run_with_a_reason(worker, bureau_user):
+    db = connection.settings_dict
+    with psycopg.connect(
+        dbname=db["NAME"], user=db["USER"], host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432
+    ) as blocker:
+        # The run's computation reads funding records: hold them locked so the run stays mid-computation.
+        blocker.execute("LOCK TABLE funding_fundingrecord IN ACCESS EXCLUSIVE MODE")
+        run = evaluation_run_start(actor=bureau_user, parameters={"year_min": 2015, "year_max": 2019})
+        wait_for(lambda: EvaluationRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).exists(), what="running")
+        first = EvaluationRun.objects.get(pk=run.pk).heartbeat_at
+        wait_for(lambda: EvaluationRun.objects.get(pk=run.pk).heartbeat_at > first, what="a heartbeat")
+        worker()
+        blocker.rollback()
+    run.refresh_from_db()
+    assert run.status == RunStatus.RUNNING  # what was stuck forever before the sweeper
+    assert evaluation_runs_sweep()["failed_stale"] == 0  # a fresh heartbeat: not yet
+    _jobs, runs = sweep_later()
+    assert runs["failed_stale"] == 1
+    run.refresh_from_db()
+    assert run.status == RunStatus.FAILED
+    assert "stopped answering" in run.error and run.finished_at
+
+
+def test_a_worker_killed_during_an_import_leaves_a_failed_job_and_nothing_imported(worker, bureau_user):
+    labs = factories.FieldlabFactory.create_batch(40, start_year=2010)
+    lines = [
+        f",{year},fieldlab,{lab.slug},{source},,1,cash,realised,,,illustrative,,\n"
+        for lab in labs
+        for year in range(2015, 2025)
+        for source in ("eu", "regional", "national", "companies", "knowledge")
+    ]
+    before = FundingRecord.objects.count()
+    job = job_create(
+        kind="import_confirm",
+        owner=bureau_user,
+        file=ContentFile((HEADER + "".join(lines)).encode()),
+        filename="records.csv",
+    )
+    wait_for(lambda: Job.objects.get(pk=job.pk).done >= 100, what="import progress")
+    worker()
+    job.refresh_from_db()
+    assert job.status == "running" and 0 < job.done < job.total == len(lines) == 2000
+    assert FundingRecord.objects.count() == before  # all or nothing: the killed transaction rolled back
+    jobs, _runs = sweep_later()
+    assert jobs["failed_stale"] == 1
+    job.refresh_from_db()
+    assert job.status == "failed" and "stopped answering" in job.error and "Nothing was saved" in job.error
