@@ -134,6 +134,7 @@ def test_a_cell_beyond_the_csv_field_limit_fails_the_job_with_a_reason(bureau_cl
     assert "Line 2 cannot be read (field larger than field limit" in text(page, "job-error")
 
 
+@pytest.mark.slow  # ~12 CPU minutes at today's ~15 ms a row; run with `make test PYTEST_ARGS="-m slow"` (#13)
 def test_a_20000_row_csv_previews_and_imports_as_jobs_and_no_request_does_the_work(bureau_client, network):
     """The portal's requests only store the file, start a job, and read the job's row: the work is the task's.
 
