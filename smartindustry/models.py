@@ -21,6 +21,9 @@ def year_range_q(field: str) -> Q:
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Optimistic concurrency: audited_save raises it by one per write and refuses a write based on an older one, so
+    # two editors of the same record cannot silently overwrite each other (forms carry it, the API's ETag is it).
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
 
     class Meta:
         abstract = True
