@@ -53,11 +53,11 @@ def test_two_editors_at_the_same_version_one_wins_the_other_is_refused(network):
     for _round in range(5):
         version = Fieldlab.objects.get(pk=fieldlab.pk).version
         outcomes = race(
-            lambda: registry_record_update(
-                instance=Fieldlab.objects.get(pk=fieldlab.pk), actor=anna, data={"name": "A", "version": version}
+            lambda v=version: registry_record_update(
+                instance=Fieldlab.objects.get(pk=fieldlab.pk), actor=anna, data={"name": "A", "version": v}
             ),
-            lambda: registry_record_update(
-                instance=Fieldlab.objects.get(pk=fieldlab.pk), actor=bert, data={"theme": "B", "version": version}
+            lambda v=version: registry_record_update(
+                instance=Fieldlab.objects.get(pk=fieldlab.pk), actor=bert, data={"theme": "B", "version": v}
             ),
         )
         refused = [o for o in outcomes if isinstance(o, StaleVersion)]
