@@ -167,6 +167,12 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# --- Request size -------------------------------------------------------------
+# A form post or API body larger than this is refused (Django: 400; the API's JSON parser: 413). Files (imports)
+# are not counted here: the importer bounds them.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+
 # --- REST framework ---------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -184,6 +190,12 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "smartindustry.api.renderers.CSVRenderer",
         "smartindustry.api.renderers.XLSXRenderer",
+    ],
+    # JSON bodies bounded in size and depth (a 400/413, never a RecursionError); forms as DRF's defaults.
+    "DEFAULT_PARSER_CLASSES": [
+        "smartindustry.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "smartindustry.api.negotiation.FormatContentNegotiation",
     "EXCEPTION_HANDLER": "smartindustry.api.exceptions.api_exception_handler",
@@ -230,6 +242,9 @@ SPECTACULAR_SETTINGS = {
         "RecipientKindEnum": "funding.choices.RecipientKind",
         "ProvenanceEnum": "smartindustry.models.Provenance",
         "SourceEnum": "funding.choices.Source",
+        "CheckStatusEnum": "evaluation.choices.CheckStatus",
+        "ActionStatusEnum": "evaluation.choices.ActionStatus",
+        "RunStatusEnum": "evaluation.choices.RunStatus",
     },
 }
 
