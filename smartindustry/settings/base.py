@@ -112,11 +112,19 @@ LOGOUT_REDIRECT_URL = "login"
 # The admin's "revert to this version" would write around the services and the workflow (accounts/policy.py).
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
-# Login throttling (django-axes): lock a username+IP pair after repeated failures.
-AXES_FAILURE_LIMIT = 5
+# Login throttling (django-axes). Two counters, each locking after AXES_FAILURE_LIMIT failures within the cool-off:
+# - a username *from one address*: guessing one user's password is stopped, but an attacker elsewhere cannot lock the
+#   real user out (a lock on username alone would let anyone lock out a named user from everywhere);
+# - an address alone: spraying a few guesses over many usernames from one address is stopped too.
+# Axes has one limit for both, so it is higher than the classic 5: a user who mistypes is not locked out, while
+# spraying ends after 20 guesses an hour per address. Behind a proxy, axes must see the client's address, not the
+# proxy's (AXES_IPWARE_PROXY_COUNT: the number of proxies in front, which append to X-Forwarded-For).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"], ["ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
