@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # A view that cannot reach the database answers 503 (own page, or JSON under /api/), not a 500.
     "smartindustry.errors.DatabaseOutageMiddleware",
+    # RateLimit-* headers from the API throttle's count (smartindustry/api/throttling.py).
+    "smartindustry.api.throttling.RateLimitHeadersMiddleware",
     # Axes last: it must see the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
