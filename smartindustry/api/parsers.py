@@ -5,6 +5,7 @@ size is checked here too (413). Deep nesting would exhaust Python's recursion in
 500): the depth is measured on the raw text before parsing and anything deeper than JSON_MAX_DEPTH is a 400.
 """
 
+import io
 import re
 
 from django.conf import settings
@@ -40,19 +41,19 @@ def json_depth(raw: bytes) -> int:
 class BoundedJSONParser(JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        raw = stream.read(limit + 1) if stream is not None else b""
+        request = (parser_context or {}).get("request")
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0) if request is not None else 0
+        except ValueError:
+            declared = 0
+        too_large = _("The request body is larger than %(n)s bytes.") % {"n": limit}
+        if limit is not None and declared > limit:
+            raise RequestTooLarge(too_large)  # refused before reading it
+        # The stream is bounded by CONTENT_LENGTH (Django's LimitedStream); read() takes exactly the body.
+        raw = stream.read() if stream is not None else b""
         if limit is not None and len(raw) > limit:
-            raise RequestTooLarge(_("The request body is larger than %(n)s bytes.") % {"n": limit})
+            raise RequestTooLarge(too_large)
         if json_depth(raw) > JSON_MAX_DEPTH:
             raise exceptions.ParseError(_("JSON nested deeper than %(n)s levels.") % {"n": JSON_MAX_DEPTH})
-        return super().parse(_Bytes(raw), media_type, parser_context)
+        return super().parse(io.BytesIO(raw), media_type, parser_context)
 
-
-class _Bytes:
-    """The already-read body, as the stream JSONParser expects."""
-
-    def __init__(self, raw: bytes):
-        self._raw = raw
-
-    def read(self, *args):
-        return self._raw
