@@ -56,4 +56,3 @@ class BoundedJSONParser(JSONParser):
         if json_depth(raw) > JSON_MAX_DEPTH:
             raise exceptions.ParseError(_("JSON nested deeper than %(n)s levels.") % {"n": JSON_MAX_DEPTH})
         return super().parse(io.BytesIO(raw), media_type, parser_context)
-
