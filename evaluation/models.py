@@ -18,7 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from reporting.choices import RecordStatus
 from reporting.models import ReviewableModel
-from smartindustry.models import YEAR_MAX, YEAR_MIN, ProvenanceModel, TimeStampedModel, year_range_q
+from smartindustry.models import YEAR_MAX, YEAR_MIN, ProvenanceModel, TimeStampedModel, bounded_text_field, year_range_q
 
 from .choices import (
     BAND_VERDICTS,
@@ -60,8 +60,8 @@ class ActivityType(ProvenanceModel):
         blank=True,
         help_text=_("For skills activities: has the programme decided whether this belongs in it?"),
     )
-    target_groups = models.TextField(_("target groups"), blank=True)
-    description = models.TextField(_("description"), blank=True)
+    target_groups = bounded_text_field(_("target groups"), blank=True)
+    description = bounded_text_field(_("description"), blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()
 
@@ -104,7 +104,7 @@ class Bottleneck(ProvenanceModel):
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=200, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = bounded_text_field(_("description"), blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()
 
@@ -123,7 +123,7 @@ class Indicator(ProvenanceModel):
     code = models.SlugField(_("code"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=200, unique=True)
     unit = models.CharField(_("unit"), max_length=32, choices=IndicatorUnit.choices)
-    description = models.TextField(_("description"), blank=True)
+    description = bounded_text_field(_("description"), blank=True)
     history = HistoricalRecords()
 
     class Meta(ProvenanceModel.Meta):
@@ -162,7 +162,7 @@ class OutputGoal(ProvenanceModel):
     bottlenecks = models.ManyToManyField(
         Bottleneck, blank=True, related_name="output_goals", verbose_name=_("bottlenecks addressed")
     )
-    description = models.TextField(_("description"), blank=True)
+    description = bounded_text_field(_("description"), blank=True)
     history = HistoricalRecords(m2m_fields=[bottlenecks])
 
     class Meta(ProvenanceModel.Meta):
@@ -236,7 +236,7 @@ class Measurement(ReviewableModel, ProvenanceModel):
     value = models.DecimalField(
         _("value"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
     )
-    evidence_note = models.TextField(_("evidence"), blank=True)
+    evidence_note = bounded_text_field(_("evidence"), blank=True)
     history = HistoricalRecords()
 
     class Meta(ProvenanceModel.Meta):
@@ -289,7 +289,7 @@ class VerdictBand(ProvenanceModel):
         validators=[MinValueValidator(Decimal("0"))],
         help_text=_("0.9 means: at least 90% of the target."),
     )
-    description = models.TextField(_("description"), blank=True)
+    description = bounded_text_field(_("description"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -361,7 +361,7 @@ class Recommendation(ProvenanceModel):
     number = models.PositiveSmallIntegerField(_("number"), unique=True, validators=[MinValueValidator(1)])
     code = models.CharField(_("code"), max_length=32, unique=True, choices=RecommendationCode.choices)
     title = models.CharField(_("title"), max_length=200)
-    text = models.TextField(_("recommendation"))
+    text = bounded_text_field(_("recommendation"))
     met_share = models.DecimalField(
         _("met from share"), max_digits=5, decimal_places=4, default=Decimal("1"),
         help_text=_("Share of complying items from which the check is met."),
@@ -402,7 +402,7 @@ class FollowUpAction(ProvenanceModel):
     owner = models.CharField(_("owner"), max_length=200)
     due_date = models.DateField(_("due date"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=ActionStatus.choices, default=ActionStatus.OPEN)
-    evidence = models.TextField(_("evidence"), blank=True)
+    evidence = bounded_text_field(_("evidence"), blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q, Value
@@ -12,11 +13,14 @@ from simple_history.models import HistoricalRecords
 
 from registry.models import Fieldlab, Hub, ProgrammeBureau, Province
 from reporting.models import ReviewableModel
-from smartindustry.models import YEAR_MAX, YEAR_MIN, ProvenanceModel, year_range_q
+from smartindustry.models import YEAR_MAX, YEAR_MIN, ProvenanceModel, bounded_text_field, year_range_q
 
 from .choices import FunderKind, FundingKind, Realisation, RecipientKind, RecordStatus, Source
 
 year_validators = [MinValueValidator(YEAR_MIN), MaxValueValidator(YEAR_MAX)]
+# Words in a funder's name that say it contributes in kind, not in cash (Dutch and English).
+IN_KIND_FUNDER_MARKERS = ("(in natura)", "in natura", "in kind", "in-kind")
+
 lazy_year_range_message = lazy(
     lambda: _("The year is outside %(min)s–%(max)s.") % {"min": YEAR_MIN, "max": YEAR_MAX}, str
 )
@@ -46,6 +50,12 @@ class Funder(ProvenanceModel):
 
     def __str__(self):
         return self.name
+
+    @property
+    def gives_in_kind(self) -> bool:
+        """A funder that stands for in-kind contributions ("… (in natura)"): its records cannot be cash."""
+        name = self.name.casefold()
+        return any(marker in name for marker in IN_KIND_FUNDER_MARKERS)
 
 
 class FundingRecordQuerySet(models.QuerySet):
@@ -92,7 +102,7 @@ class FundingRecord(ReviewableModel, ProvenanceModel):
         related_name="funding_records",
         verbose_name=_("activity type"),
     )
-    evidence_note = models.TextField(_("evidence"), blank=True)
+    evidence_note = bounded_text_field(_("evidence"), blank=True)
     history = HistoricalRecords()
 
     objects = FundingRecordQuerySet.as_manager()
@@ -174,3 +184,24 @@ class FundingRecord(ReviewableModel, ProvenanceModel):
         if self.bureau_id:
             return RecipientKind.BUREAU
         return None
+
+    def clean(self):
+        """Rules across fields that a bureau analyst expects: the funder belongs to the record's source, and a
+        funder that stands for in-kind contributions does not give cash."""
+        super().clean()
+        errors = {}
+        funder = self.funder if self.funder_id else None
+        if funder is not None and self.source and funder.source != self.source:
+            errors["funder"] = _(
+                "%(funder)s is a funder of source “%(funder_source)s”; this record's source is “%(source)s”."
+            ) % {
+                "funder": funder.name,
+                "funder_source": funder.get_source_display(),
+                "source": self.get_source_display(),
+            }
+        if funder is not None and funder.gives_in_kind and self.kind == FundingKind.CASH:
+            errors["kind"] = _("%(funder)s contributes in kind; a record of it cannot be cash.") % {
+                "funder": funder.name
+            }
+        if errors:
+            raise ValidationError(errors)

@@ -1,5 +1,6 @@
 """Organisations of the Smart Industry network: partners, bureau, provinces, hubs, fieldlabs, companies."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -7,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from smartindustry.models import YEAR_MAX, YEAR_MIN, ProvenanceModel, TimeStampedModel, year_range_q
+from smartindustry.models import YEAR_MAX, YEAR_MIN, ProvenanceModel, TimeStampedModel, bounded_text_field, year_range_q
 
 from .choices import CompanySize, FieldlabStatus, PartnerKind, SupportType, TnoType
 
@@ -24,7 +25,7 @@ class Partner(ProvenanceModel):
     kind = models.CharField(_("kind"), max_length=32, choices=PartnerKind.choices)
     joined_year = models.PositiveSmallIntegerField(_("joined in"), validators=year_validators)
     website = models.URLField(_("website"), blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = bounded_text_field(_("description"), blank=True)
     history = HistoricalRecords()
 
     class Meta(ProvenanceModel.Meta):
@@ -51,7 +52,7 @@ class ProgrammeBureau(ProvenanceModel):
     founded_year = models.PositiveSmallIntegerField(_("founded in"), validators=year_validators)
     city = models.CharField(_("city"), max_length=100, blank=True)
     website = models.URLField(_("website"), blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = bounded_text_field(_("description"), blank=True)
     history = HistoricalRecords()
 
     class Meta(ProvenanceModel.Meta):
@@ -92,7 +93,7 @@ class Hub(ProvenanceModel):
     founded_year = models.PositiveSmallIntegerField(_("founded in"), validators=year_validators)
     coordinating_organisation = models.CharField(_("coordinating organisation"), max_length=200, blank=True)
     website = models.URLField(_("website"), blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = bounded_text_field(_("description"), blank=True)
     history = HistoricalRecords(m2m_fields=[provinces])
 
     class Meta(ProvenanceModel.Meta):
@@ -136,7 +137,7 @@ class Fieldlab(ProvenanceModel):
     end_year = models.PositiveSmallIntegerField(_("end year"), validators=year_validators, null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=FieldlabStatus.choices, default=FieldlabStatus.ACTIVE)
     website = models.URLField(_("website"), blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = bounded_text_field(_("description"), blank=True)
     history = HistoricalRecords()
 
     class Meta(ProvenanceModel.Meta):
@@ -169,6 +170,23 @@ class Fieldlab(ProvenanceModel):
 
     def existed_in(self, year: int) -> bool:
         return self.start_year <= year and (self.end_year is None or year <= self.end_year)
+
+    def clean(self):
+        """A fieldlab's province lies in the region its hub covers (a hub without provinces covers anything)."""
+        super().clean()
+        if self.hub_id and self.province_id:
+            covered = set(self.hub.provinces.values_list("pk", flat=True))
+            if covered and self.province_id not in covered:
+                raise ValidationError(
+                    {
+                        "province": _("%(province)s is not one of the provinces of %(hub)s (%(covered)s).")
+                        % {
+                            "province": self.province,
+                            "hub": self.hub,
+                            "covered": ", ".join(p.name for p in self.hub.provinces.order_by("name")),
+                        }
+                    }
+                )
 
 
 class Company(ProvenanceModel):

@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from registry.models import Hub
 from smartindustry.constants import YEAR_MAX, YEAR_MIN
-from smartindustry.models import TimeStampedModel, year_range_q
+from smartindustry.models import TimeStampedModel, bounded_text_field, year_range_q
 
 from .choices import HUB_STATUSES, PeriodStatus, RecordStatus
 
@@ -27,7 +27,7 @@ class ReviewableModel(models.Model):
     policy_hub_lookups = ("hub", "fieldlab__hub")
 
     status = models.CharField(_("status"), max_length=16, choices=RecordStatus.choices, default=RecordStatus.DRAFT)
-    review_comment = models.TextField(_("review comment"), blank=True)
+    review_comment = bounded_text_field(_("review comment"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )

@@ -23,3 +23,7 @@ EXPORT_FORMATS = ("csv", "xlsx")
 # Rows fetched per database round trip when a list is exported (the API's and the portal's); each chunk runs the
 # list's prefetches once, so memory stays flat and queries grow with chunks, not rows.
 EXPORT_CHUNK_SIZE = 2000
+
+# The longest free text a person types into the registry (descriptions, evidence notes, review comments). Bounded so
+# a pasted megabyte is refused with a message instead of stored and shown on every page.
+TEXT_MAX_LENGTH = 10_000

@@ -26,6 +26,7 @@ from django.views.generic import DetailView, ListView
 from smartindustry.constants import EXPORT_CHUNK_SIZE, EXPORT_FORMATS
 from smartindustry.exporters import table_response
 from smartindustry.models import Provenance
+from smartindustry.services import StaleVersion
 from smartindustry.tables import Table
 
 
@@ -294,20 +295,65 @@ PROVENANCE_FILTER = FilterField("provenance", gettext_lazy("Provenance"), enum_c
 # --- edit helpers ---------------------------------------------------------------------------------------------
 
 
+def _add_version_field(form: forms.Form, instance) -> None:
+    # The version the editor read travels with the form; the service refuses the save if it is no longer stored.
+    if instance is not None and hasattr(instance, "version"):
+        form.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, initial=instance.version, required=False)
+
+
+def _blank_dash(value) -> str:
+    return "—" if value in (None, "") else str(value)
+
+
+def _show_conflict(form: forms.Form, form_class, error: StaleVersion) -> None:
+    """A stale save: next to each field say what was saved meanwhile where it differs from what this editor sent,
+    and carry the stored version so that saving again (a deliberate choice) applies this editor's values."""
+    stored = form_class(instance=error.instance)
+    form.add_error(None, error.error_dict["version"])
+    for name, field_ in form.fields.items():
+        if name == "version" or name not in form.cleaned_data:
+            continue
+        theirs = stored[name].initial if name in stored.fields else None
+        yours = form.cleaned_data[name]
+        if field_.prepare_value(theirs) != field_.prepare_value(yours) and str(theirs) != str(yours):
+            shown = theirs
+            if isinstance(field_, forms.ModelChoiceField) and theirs not in (None, ""):
+                shown = field_.queryset.filter(pk=getattr(theirs, "pk", theirs)).first() or theirs
+            elif getattr(field_, "choices", None) and not isinstance(field_, forms.ModelChoiceField):
+                shown = dict(field_.choices).get(theirs, theirs)
+            form.add_error(
+                name,
+                _("Saved meanwhile by someone else: %(theirs)s — yours: %(yours)s.")
+                % {"theirs": _blank_dash(shown), "yours": _blank_dash(yours)},
+            )
+    data = form.data.copy()
+    data["version"] = error.instance.version
+    form.data = data
+
+
 def service_form(request, *, form_class, instance, save, title, cancel_url, success_url):
     """Show a model form; on a valid POST call the service. The form validates a copy, so the service sees the
-    unchanged record and records exactly what changed."""
+    unchanged record and records exactly what changed. A save based on an older version than the stored one is
+    refused (409) and the form shows both values."""
+    status = 200
     if request.method == "POST":
         form = form_class(request.POST, instance=copy.deepcopy(instance) if instance else None)
+        _add_version_field(form, instance)
         if form.is_valid():
             try:
                 obj = save(form_values(form))
+            except StaleVersion as exc:
+                _show_conflict(form, form_class, exc)
+                status = 409
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
                 messages.success(request, _("%(name)s was saved.") % {"name": obj})
                 return redirect(success_url(obj))
+        if status == 200 and form.errors:
+            status = 400
     else:
         form = form_class(instance=instance)
+        _add_version_field(form, instance)
     context = {"form": form, "title": title, "cancel_url": cancel_url, "object": instance}
-    return render(request, "portal/form.html", context, status=400 if form.is_bound and form.errors else 200)
+    return render(request, "portal/form.html", context, status=status)

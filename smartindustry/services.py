@@ -1,6 +1,43 @@
 """Write helpers every app's services share: validate fully, save, and record who did it in the history."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+
+STALE = "stale"
+
+
+class StaleVersion(ValidationError):
+    """The record was saved by someone else since the writer read it: nothing was written."""
+
+    def __init__(self, instance: models.Model, expected: int):
+        super().__init__(
+            {
+                "version": ValidationError(
+                    _(
+                        "This record was changed by someone else meanwhile (your version %(expected)s, saved version "
+                        "%(current)s). Nothing was saved."
+                    ),
+                    code=STALE,
+                    params={"expected": expected, "current": instance.version},
+                )
+            }
+        )
+        self.instance = instance
+        self.expected = expected
+
+
+def check_version(instance: models.Model, expected) -> None:
+    """Refuse a write based on another version of the record than the one stored."""
+    if expected is None or instance.pk is None or not hasattr(instance, "version"):
+        return
+    try:
+        expected = int(expected)
+    except (TypeError, ValueError):
+        raise ValidationError({"version": ValidationError(_("Enter a whole number."), code="invalid")}) from None
+    if expected != instance.version:
+        raise StaleVersion(instance, expected)
 
 
 def _attach_actor(instance: models.Model, actor, reason: str | None) -> None:
@@ -21,6 +58,18 @@ def audited_save(
     """
     instance.full_clean(validate_constraints=validate_constraints)
     _attach_actor(instance, actor, reason)
+    if hasattr(instance, "version") and instance.pk is not None and not instance._state.adding:
+        # Compare-and-set on the stored row: this UPDATE takes the row lock, so of two concurrent writers that
+        # read the same version exactly one moves it on and the other finds no row at its version.
+        moved = (
+            type(instance)
+            ._default_manager.filter(pk=instance.pk, version=instance.version)
+            .update(version=F("version") + 1)
+        )
+        if not moved:
+            stored = type(instance)._default_manager.get(pk=instance.pk)
+            raise StaleVersion(stored, instance.version)
+        instance.version += 1
     instance.save()
     return instance
 
@@ -31,7 +80,13 @@ def audited_delete(instance: models.Model, *, actor, reason: str | None = None) 
 
 
 def apply_changes(instance: models.Model, data: dict, *, allowed: set[str] | frozenset[str]) -> list[str]:
-    """Copy the allowed keys of data onto instance; return the names of fields whose value changed."""
+    """Copy the allowed keys of data onto instance; return the names of fields whose value changed.
+
+    A ``version`` key is the version the writer read (a form's hidden field, the API's If-Match): a write based on
+    another version than the stored one is refused with StaleVersion before anything changes.
+    """
+    data = dict(data)
+    check_version(instance, data.pop("version", None))
     unknown = set(data) - set(allowed)
     if unknown:
         raise ValueError(f"Fields not editable here: {', '.join(sorted(unknown))}")

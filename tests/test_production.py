@@ -63,6 +63,37 @@ def manifest(static_root) -> dict[str, str]:
     return json.loads((static_root / "staticfiles.json").read_text())["paths"]
 
 
+def test_check_deploy_is_clean_under_production_settings(tmp_path):
+    """HSTS, the https redirect, secure cookies and the API schema's enum names: no warning at all."""
+    environment = production_env(tmp_path)
+    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the test run (Playwright), never in deployment
+    output = manage("check", "--deploy", "--fail-level", "WARNING", env=environment)
+    assert "no issues" in output
+
+
+def test_plain_http_is_redirected_to_https_unless_the_proxy_says_https(tmp_path):
+    script = (
+        "import django; django.setup();"
+        "from django.test import Client;"
+        "c = Client();"
+        "r = c.get('/api/v1/hubs/', HTTP_HOST='127.0.0.1');"
+        "s = c.get('/api/v1/hubs/', HTTP_HOST='127.0.0.1', HTTP_X_FORWARDED_PROTO='https');"
+        "print(r.status_code, r.get('Location'), s.status_code, s.get('Strict-Transport-Security'), sep='|')"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=production_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert completed.returncode == 0, completed.stderr
+    redirect, location, secure, hsts = completed.stdout.strip().splitlines()[-1].split("|")
+    assert (redirect, location) == ("301", "https://127.0.0.1/api/v1/hubs/")
+    assert secure in ("401", "403") and "max-age=31536000" in hsts  # served (no token), with HSTS
+
+
 def test_collectstatic_under_production_settings_writes_the_manifest(static_root, manifest):
     # The file whose sourceMappingURL comment broke the build, and its map, both collected under hashed names.
     for name in ("vendor/chartjs/chart.umd.min.js", "vendor/chartjs/chart.umd.min.js.map", "css/portal.css"):
@@ -155,7 +186,8 @@ def _stop(server: subprocess.Popen):
 
 
 def fetch(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
-    request = urllib.request.Request(url, headers=headers or {})
+    # As the TLS-terminating proxy does: production redirects plain http to https otherwise.
+    request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https", **(headers or {})})
     try:
         with urllib.request.urlopen(request, timeout=15) as response:
             return response.status, dict(response.headers), response.read()

@@ -25,6 +25,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from smartindustry.services import StaleVersion
+
 logger = logging.getLogger(__name__)
 
 # Seconds a client should wait before retrying after a 503 (sent as Retry-After, here and on the portal's 503 page).
@@ -41,6 +43,14 @@ class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
     default_detail = _("The record changed since you read it (If-Match does not match its ETag). Read it again.")
     default_code = "precondition_failed"
+
+
+class PreconditionRequired(exceptions.APIException):
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_detail = _(
+        "Send If-Match with the record's ETag (from a GET) so that a change saved meanwhile is not overwritten."
+    )
+    default_code = "precondition_required"
 
 
 class ServiceUnavailable(exceptions.APIException):
@@ -72,6 +82,8 @@ def _django_validation_errors(exc: DjangoValidationError, field_map: dict[str, s
 def _translate(exc, context):
     """Map what services and the database raise onto DRF exceptions (or return exc unchanged)."""
     view = context.get("view")
+    if isinstance(exc, StaleVersion):
+        return PreconditionFailed()
     if isinstance(exc, DjangoValidationError):
         field_map = getattr(view, "service_error_field_map", {})
         # A delete refused because other records still point here is a conflict, not bad input.

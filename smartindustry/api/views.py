@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from smartindustry.constants import EXPORT_CHUNK_SIZE
 
-from .exceptions import PreconditionFailed
+from .exceptions import PreconditionFailed, PreconditionRequired
 from .renderers import TabularRenderer
 from .serializers import requested_field_names
 
@@ -56,8 +56,12 @@ def conditional_get(request, response):
 
 
 def etag_for(instance) -> str:
-    stamp = getattr(instance, "updated_at", None)
-    raw = f"{type(instance).__name__}:{instance.pk}:{stamp.isoformat() if stamp else ''}"
+    """A strong ETag from the record's version (every service write moves it on), so If-Match is exact."""
+    version = getattr(instance, "version", None)
+    if version is None:
+        stamp = getattr(instance, "updated_at", None)
+        version = stamp.isoformat() if stamp else ""
+    raw = f"{type(instance).__name__}:{instance.pk}:{version}"
     return '"' + hashlib.sha256(raw.encode()).hexdigest()[:20] + '"'
 
 
@@ -168,7 +172,9 @@ class ServiceModelViewSet(
 
     Concrete classes implement ``service_create(actor, data)``, ``service_update(instance, actor, data)`` and
     ``service_delete(instance, actor)``. Optimistic locking: send the ETag of a GET as ``If-Match`` and a write to a
-    record that changed in between answers 412.
+    record that changed in between answers 412. Token clients must send it on PUT, PATCH and DELETE (428 without):
+    a script that skips it would otherwise overwrite what someone saved meanwhile. Session (browser) writes may omit
+    it; the version the write was based on is still checked against the stored row when the service saves.
     """
 
     def service_create(self, *, actor, data):
@@ -182,6 +188,8 @@ class ServiceModelViewSet(
 
     def check_precondition(self, instance) -> None:
         if_match = self.request.headers.get("If-Match")
+        if not if_match and self.request.auth is not None:
+            raise PreconditionRequired()
         if if_match and if_match.strip() != "*":
             offered = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
             if etag_for(instance) not in offered:
@@ -199,12 +207,13 @@ class ServiceModelViewSet(
 
     def perform_create(self, serializer):
         instance = self.service_create(actor=self.request.user, data=dict(serializer.validated_data))
-        serializer.instance = self._reload(instance)
+        serializer.instance = self._created = self._reload(instance)
 
     def perform_update(self, serializer):
-        instance = self.service_update(
-            instance=serializer.instance, actor=self.request.user, data=dict(serializer.validated_data)
-        )
+        # The version the precondition was checked against: if another write lands before this one saves, the
+        # service refuses it (StaleVersion → 412) instead of overwriting.
+        data = {**serializer.validated_data, "version": serializer.instance.version}
+        instance = self.service_update(instance=serializer.instance, actor=self.request.user, data=data)
         serializer.instance = self._written = self._reload(instance)
 
     def perform_destroy(self, instance):
@@ -215,4 +224,11 @@ class ServiceModelViewSet(
         written = getattr(self, "_written", None)
         if written is not None:
             response["ETag"] = etag_for(written)
+        return response
+
+    def create(self, request, *args, **kwargs):
+        response = super().create(request, *args, **kwargs)
+        created = getattr(self, "_created", None)
+        if created is not None:
+            response["ETag"] = etag_for(created)
         return response

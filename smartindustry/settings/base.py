@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # A view that cannot reach the database answers 503 (own page, or JSON under /api/), not a 500.
     "smartindustry.errors.DatabaseOutageMiddleware",
+    # RateLimit-* headers from the API throttle's count (smartindustry/api/throttling.py).
+    "smartindustry.api.throttling.RateLimitHeadersMiddleware",
     # Axes last: it must see the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -117,11 +119,19 @@ LOGOUT_REDIRECT_URL = "login"
 # The admin's "revert to this version" would write around the services and the workflow (accounts/policy.py).
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
-# Login throttling (django-axes): lock a username+IP pair after repeated failures.
-AXES_FAILURE_LIMIT = 5
+# Login throttling (django-axes). Two counters, each locking after AXES_FAILURE_LIMIT failures within the cool-off:
+# - a username *from one address*: guessing one user's password is stopped, but an attacker elsewhere cannot lock the
+#   real user out (a lock on username alone would let anyone lock out a named user from everywhere);
+# - an address alone: spraying a few guesses over many usernames from one address is stopped too.
+# Axes has one limit for both, so it is higher than the classic 5: a user who mistypes is not locked out, while
+# spraying ends after 20 guesses an hour per address. Behind a proxy, axes must see the client's address, not the
+# proxy's (AXES_IPWARE_PROXY_COUNT: the number of proxies in front, which append to X-Forwarded-For).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"], ["ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
@@ -204,6 +214,11 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# --- Request size -------------------------------------------------------------
+# A form post or API body larger than this is refused (Django: 400; the API's JSON parser: 413). Files (imports)
+# are not counted here: the importer bounds them.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
 # --- REST framework ---------------------------------------------------------
 REST_FRAMEWORK = {
@@ -222,6 +237,12 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "smartindustry.api.renderers.CSVRenderer",
         "smartindustry.api.renderers.XLSXRenderer",
+    ],
+    # JSON bodies bounded in size and depth (a 400/413, never a RecursionError); forms as DRF's defaults.
+    "DEFAULT_PARSER_CLASSES": [
+        "smartindustry.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "smartindustry.api.negotiation.FormatContentNegotiation",
     "EXCEPTION_HANDLER": "smartindustry.api.exceptions.api_exception_handler",
@@ -275,6 +296,8 @@ SPECTACULAR_SETTINGS = {
         "RecipientKindEnum": "funding.choices.RecipientKind",
         "ProvenanceEnum": "smartindustry.models.Provenance",
         "SourceEnum": "funding.choices.Source",
+        "CheckStatusEnum": "evaluation.choices.CheckStatus",
+        "ActionStatusEnum": "evaluation.choices.ActionStatus",
         "RunStatusEnum": "evaluation.choices.RunStatus",
     },
     # Generated clients: no `enum: [null]` component (NullEnum) and no `oneOf` of an enum and a blank string.

@@ -65,3 +65,12 @@ def test_expired_token_is_refused(world):
     ApiToken.objects.filter(user=world.users["analyst"]).update(expires_at=timezone.now() - timedelta(seconds=1))
     response = world.client("analyst").get("/api/v1/hubs/")
     assert response.status_code == 401 and response.json()["detail"] == "Token expired."
+
+
+def test_every_answer_carries_the_rate_limit_headers_and_the_count_is_exact(world, settings):
+    settings.API_TOKEN_THROTTLE_RATE = "3/hour"
+    analyst = world.client("analyst")
+    answers = [analyst.get("/api/v1/provinces/") for _ in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert [a["RateLimit-Remaining"] for a in answers] == ["2", "1", "0", "0"]
+    assert all(a["RateLimit-Limit"] == "3" and 0 < int(a["RateLimit-Reset"]) <= 3600 for a in answers)

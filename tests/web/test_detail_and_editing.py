@@ -7,6 +7,7 @@ import pytest
 from funding.services import funding_record_update
 from registry.models import Fieldlab, Hub
 from registry.services import registry_record_update
+from tests import factories
 
 from .conftest import rows, text
 
@@ -53,10 +54,11 @@ def test_history_shows_who_when_and_what_changed(bureau_client, network):
 
 def test_funding_record_history_names_foreign_keys_and_choices(bureau_client, network):
     record = network["records"]["campione_2019_draft"]
-    funding_record_update(record=record, actor=network["bureau"], data={"source": "eu", "funder": network["funder"]})
+    efro = factories.FunderFactory(name="EFRO", slug="efro", source="eu")  # the funder fits the new source
+    funding_record_update(record=record, actor=network["bureau"], data={"source": "eu", "funder": efro})
     history = rows(bureau_client.get(f"/funding/{record.pk}/"), "history")
     assert "source: Regions → European Union" in history[1][3]
-    assert "funder: — → Provincie Groningen" in history[1][3]
+    assert "funder: — → EFRO" in history[1][3]
 
 
 def test_hub_page_lists_its_fieldlabs_with_their_funding(bureau_client):
