@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from drf_spectacular.generators import SchemaGenerator
 
 from funding.choices import RecordStatus, Source
+from jobs.models import Job
 from tests import factories
 
 # Token lookup (1) + COUNT (1) + the page (1) [+ one prefetch per many-to-many shown].
@@ -25,7 +26,10 @@ PINNED = {
 # Exports skip the COUNT; the iterator reads in chunks (one query here), prefetches once per chunk.
 PINNED_EXPORT = {path: count - 1 for path, count in PINNED.items()}
 # Not a paged list: token + whether any grant matches (an empty package is invalid 360Giving) + the streamed query.
-PINNED_OTHER = {"/api/v1/funding-records/360giving/": 3}
+PINNED_OTHER = {
+    "/api/v1/funding-records/360giving/": 3,
+    "/api/v1/jobs/": 3,  # JSON only (a job is no table): token + COUNT + the page
+}
 
 
 @functools.cache
@@ -48,6 +52,7 @@ def more_rows(world):
         factories.FundingRecordFactory(fieldlab=fieldlab, funder=funder, source=Source.REGIONAL, year=2015 + n)
         factories.FundingRecordFactory(hub=hub, fieldlab=None, source=Source.EU, status=RecordStatus.SUBMITTED)
         factories.ReportingPeriodFactory(hub=hub, year=2018)
+        Job.objects.create(kind="import_preview", owner=world.users["bureau"])
     return world
 
 

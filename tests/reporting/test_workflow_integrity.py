@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.test import Client, TestCase
 from rest_framework.test import APIClient
 
 from accounts.services import api_token_create
@@ -78,8 +78,13 @@ def via_import(world, amount):
     record = world["record"]
     row = f"{record.pk},2019,fieldlab,lab,regional,,{amount},cash,realised,,approved,illustrative,,\n"
     upload = SimpleUploadedFile("records.csv", (HEADER + row).encode())
-    assert client.post("/funding/import/", {"file": upload}).status_code == 200
-    return client.post("/funding/import/confirm/").status_code
+    # Preview and import are jobs, sent when the request commits; eager here, run as the commit would run them.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        preview = client.post("/funding/import/", {"file": upload})
+    assert preview.status_code == 302
+    preview_job = int(preview.url.rstrip("/").rsplit("/", 1)[1])
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post("/funding/import/confirm/", {"job": preview_job}).status_code
 
 
 @pytest.mark.parametrize("path", [via_portal, via_api, via_admin, via_import], ids=lambda f: f.__name__)
