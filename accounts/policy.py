@@ -13,8 +13,9 @@ the admin and the services all call these three. The rules come from two tables 
 Objects are of two kinds:
 - *reviewable* items (funding records, measurements): their model names ``policy_hub_lookups``, the paths from
   the item to the hub that reports it (``("hub", "fieldlab__hub")``), and carries ``status`` and
-  ``recipient_hub_id``. While an item is with its hub (draft or returned) only the bureau and that hub's own
-  roles see it; its hub's coordinators change, delete and submit it; the bureau approves and returns it.
+  ``recipient_hub_id``. Others than the bureau and the hub's own roles see it only in its model's
+  ``policy_public_statuses`` (funding records once submitted, measurements once approved). Its hub's coordinators
+  change, delete and submit it while it is with the hub; the bureau approves and returns it.
 - *owned* objects (background jobs): their model names ``policy_owner_field``; only the owner and the bureau see
   them, so a job's file, result and error never reach another user.
 - everything else (organisations, funders, the intervention logic …): every role reads it, the bureau edits it.
@@ -122,7 +123,7 @@ def _owner_field(obj) -> str | None:
 def _may_view(user, rules: RoleRules, obj) -> bool:
     if _owner_field(obj):
         return not isinstance(obj, Model) or getattr(obj, f"{_owner_field(obj)}_id") == user.pk
-    if not _is_reviewable(obj) or not _with_hub(obj):
+    if not _is_reviewable(obj) or not isinstance(obj, Model) or obj.status in obj.policy_public_statuses:
         return True
     return rules.hub_drafts and _own_hub(user, obj.recipient_hub_id)
 
@@ -182,7 +183,7 @@ def visible_to(user, queryset: QuerySet) -> QuerySet:
     lookups = getattr(queryset.model, "policy_hub_lookups", None)
     if rules.everything or not lookups:
         return queryset
-    visible = ~Q(status__in=HUB_STATUSES)
+    visible = Q(status__in=queryset.model.policy_public_statuses)
     if rules.hub_drafts and user.hub_id:
         for lookup in lookups:
             visible |= Q(**{f"{lookup}_id": user.hub_id})

@@ -210,6 +210,10 @@ class Measurement(ReviewableModel, ProvenanceModel):
     It goes through the same draft → submitted → approved workflow as funding; only approved values count.
     """
 
+    # A figure reaches readers outside its hub once the bureau has approved it (analysts recompute verdicts from
+    # approved figures only); funding records show from submission on.
+    policy_public_statuses = (RecordStatus.APPROVED,)
+
     activity_type = models.ForeignKey(
         ActivityType, on_delete=models.PROTECT, related_name="measurements", verbose_name=_("activity type")
     )

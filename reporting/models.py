@@ -25,6 +25,8 @@ class ReviewableModel(models.Model):
 
     # The paths from an item to the hub whose people report it (the access policy filters on them in SQL).
     policy_hub_lookups = ("hub", "fieldlab__hub")
+    # What readers outside the hub see (the bureau and the hub's own people see every status).
+    policy_public_statuses = (RecordStatus.SUBMITTED, RecordStatus.APPROVED)
 
     status = models.CharField(_("status"), max_length=16, choices=RecordStatus.choices, default=RecordStatus.DRAFT)
     review_comment = bounded_text_field(_("review comment"), blank=True)

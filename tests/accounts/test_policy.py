@@ -9,6 +9,7 @@ from django.db import IntegrityError
 
 from accounts import policy
 from accounts.models import Role, User
+from evaluation.models import Indicator, Measurement
 from funding.models import Funder, FundingRecord
 from tests import factories
 
@@ -142,3 +143,26 @@ def test_a_role_set_in_the_admin_brings_its_group(client, world):
     analyst.refresh_from_db()
     assert analyst.role == "hub_viewer" and list(analyst.groups.values_list("name", flat=True)) == ["hub_viewer"]
     assert policy.can(analyst, A.VIEW, world["items"]["draft_here"])
+
+
+def test_measurements_reach_readers_outside_the_hub_once_approved(world):
+    """Analysts recompute verdicts from approved figures: a submitted measurement is the hub's and the bureau's."""
+    lab = factories.FieldlabFactory(slug="lab-measured", hub=world["here"])
+    activity = factories.ActivityTypeFactory(code="awareness-m")
+    indicator = Indicator.objects.create(code="events-m", name="Events", unit="events")
+    made = {
+        status: Measurement.objects.create(
+            activity_type=activity, indicator=indicator, year=year, fieldlab=lab, value=1, status=status
+        )
+        for year, status in ((2017, "draft"), (2018, "submitted"), (2019, "approved"))
+    }
+    users = world["users"]
+    for who, expected in [
+        ("bureau", {"draft", "submitted", "approved"}),
+        ("coordinator", {"draft", "submitted", "approved"}),
+        ("hub_viewer", {"draft", "submitted", "approved"}),
+        ("analyst", {"approved"}),
+    ]:
+        shown = set(policy.visible_to(users[who], Measurement.objects.all()).values_list("status", flat=True))
+        assert shown == expected, who
+        assert {s for s, m in made.items() if policy.can(users[who], A.VIEW, m)} == expected, who
