@@ -168,7 +168,9 @@ class CompaniesReachedRowSerializer(serializers.Serializer):
     participations = serializers.IntegerField(help_text="Participations")
 
 
-class RecommendationRowSerializer(serializers.Serializer):
+class _RecommendationStatusSerializer(serializers.Serializer):
+    """What a row and a detail of a recommendation check share: which one, and how it stands."""
+
     number = serializers.IntegerField(help_text="Number (1–5)")
     code = serializers.CharField(help_text="Recommendation code")
     title = serializers.CharField(help_text="Title")
@@ -176,6 +178,9 @@ class RecommendationRowSerializer(serializers.Serializer):
     compliant = serializers.IntegerField(help_text="Items that comply")
     total = serializers.IntegerField(help_text="Items checked")
     share = _ratio("compliant/total", allow_null=True)
+
+
+class RecommendationRowSerializer(_RecommendationStatusSerializer):
     causes = serializers.CharField(help_text="The records that cause the status, joined")
     actions = serializers.IntegerField(help_text="Follow-up actions")
     actions_open = serializers.IntegerField(help_text="Open follow-up actions")
@@ -199,14 +204,7 @@ class FollowUpActionRowSerializer(serializers.Serializer):
     overdue = serializers.BooleanField(help_text="Past its due date and not done")
 
 
-class RecommendationDetailSerializer(serializers.Serializer):
-    number = serializers.IntegerField(help_text="Number (1–5)")
-    code = serializers.CharField(help_text="Recommendation code")
-    title = serializers.CharField(help_text="Title")
-    status = serializers.CharField(help_text="met, partly or not_met")
-    compliant = serializers.IntegerField(help_text="Items that comply")
-    total = serializers.IntegerField(help_text="Items checked")
-    share = _ratio("compliant/total", allow_null=True)
+class RecommendationDetailSerializer(_RecommendationStatusSerializer):
     figures = serializers.DictField(help_text="The figures behind the status (named numbers)")
     records = CheckRecordSerializer(many=True, help_text="The records that cause the status")
     text = serializers.CharField(help_text="The recommendation's text")
