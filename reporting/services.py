@@ -142,7 +142,8 @@ def report_submit(
         if listed != ({r.pk for r in records}, {m.pk for m in measurements}):
             raise ValidationError(
                 _(
-                    "The report changed after the list was shown: nothing was submitted. Check the list and submit again."
+                    "The report changed after the list was shown: nothing was submitted. "
+                    "Check the list and submit again."
                 )
             )
     for item in [*records, *measurements]:

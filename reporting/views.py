@@ -120,7 +120,8 @@ def _report_context(request, report, errors: dict) -> dict:
         # What static/js/report-grid.js says after a paste, in the page's language.
         "grid_messages": {
             "pasted": _(
-                "Pasted: %(filled)s cells filled and saved one by one; %(skipped)s values fell outside the cells you can edit."
+                "Pasted: %(filled)s cells filled and saved one by one; "
+                "%(skipped)s values fell outside the cells you can edit."
             )
         },
     }
