@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("registry.urls")),
     path("", include("funding.urls")),
     path("", include("jobs.urls")),
+    path("search/", views.search, name="search"),
     path("", views.home, name="home"),
 ]

@@ -12,6 +12,7 @@ from reporting.selectors import hub_reporting_status, status_years
 from smartindustry.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
 
 from . import health
+from .search import global_search, search_words
 
 
 @never_cache
@@ -83,3 +84,17 @@ def home(request):
         "status": hub_reporting_status(years=years),
     }
     return render(request, "home.html", context)
+
+
+@login_required
+def search(request):
+    """The header's search box: results grouped by type, each group through the access policy."""
+    query = request.GET.get("q", "").strip()
+    groups = global_search(user=request.user, query=query)
+    context = {
+        "query": query,
+        "groups": groups,
+        "total": sum(group.count for group in groups),
+        "searched": bool(search_words(query)),
+    }
+    return render(request, "search.html", context)
