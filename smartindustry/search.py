@@ -12,8 +12,8 @@ another hub's drafts.
 """
 
 import re
-from urllib.parse import urlencode
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
