@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("funding.urls")),
     path("", include("jobs.urls")),
     path("search/", views.search, name="search"),
+    path("changes/", views.change_log, name="change_log"),
     path("", views.home, name="home"),
 ]
