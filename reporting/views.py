@@ -119,10 +119,9 @@ def _report_context(request, report, errors: dict) -> dict:
         "may_review": policy.can(request.user, policy.Action.APPROVE),
         # What static/js/report-grid.js says after a paste, in the page's language.
         "grid_messages": {
-            "pasted": _(
-                "Pasted: %(filled)s cells filled and saved one by one; "
-                "%(skipped)s values fell outside the cells you can edit."
-            )
+            "saving": _("Pasted %(filled)s values; saving them one by one…"),
+            "done": _("Pasted %(filled)s values: %(saved)s saved, %(errors)s refused (see the marked cells)."),
+            "skipped": _("%(skipped)s values fell outside the cells you can edit."),
         },
     }
 

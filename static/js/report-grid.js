@@ -118,10 +118,37 @@
   }
 
   function fill(input, value) {
-    if (input.value === value) return false;
     input.value = value;
     input.dispatchEvent(new Event("change", {bubbles: true})); // htmx saves the cell
-    return true;
+  }
+
+  function messages() {
+    return JSON.parse(document.getElementById("grid-messages").textContent);
+  }
+
+  function format(text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (_, key) { return values[key]; });
+  }
+
+  /* The paste being saved: the ids of the filled cells, how many saves are still out, and what to say at the end. */
+  var paste = null;
+
+  function pasteSettled(event) {
+    if (!paste || !event.detail.target || !event.detail.target.matches("td.report-cell")) return;
+    // htmx fires afterSettle for the cell and for each out-of-band part (totals, pending count): count requests once.
+    var xhr = event.detail.xhr;
+    if (xhr && paste.seen.indexOf(xhr) !== -1) return;
+    if (xhr) paste.seen.push(xhr);
+    paste.pending--;
+    if (paste.pending > 0) return;
+    var errors = paste.ids.filter(function (id) {
+      var td = document.getElementById(id + "-td");
+      return td && td.classList.contains("has-error");
+    }).length;
+    var text = messages();
+    var values = {filled: paste.ids.length, saved: paste.ids.length - errors, errors: errors, skipped: paste.skipped};
+    say(format(text.done, values) + (paste.skipped ? " " + format(text.skipped, values) : ""));
+    paste = null;
   }
 
   function onPaste(event) {
@@ -133,7 +160,7 @@
     event.preventDefault();
     var block = parseBlock(text);
     var start = position(input);
-    var filled = 0, skipped = 0;
+    var targets = [], skipped = 0;
     block.forEach(function (values, r) {
       values.forEach(function (value, c) {
         var target = cellInput(cellAt(start.table, start.row + r, start.col + c));
@@ -141,11 +168,14 @@
           skipped++;
           return;
         }
-        if (fill(target, value)) filled++;
+        if (target.value !== value) targets.push([target, value]);
       });
     });
-    var messages = JSON.parse(document.getElementById("grid-messages").textContent);
-    say(messages.pasted.replace("%(filled)s", filled).replace("%(skipped)s", skipped));
+    paste = {ids: targets.map(function (t) { return t[0].id; }), pending: targets.length, skipped: skipped, seen: []};
+    say(format(messages().saving, {filled: targets.length}));
+    // Each cell is saved by its own request (queued on the table by hx-sync), checked on its own, swapped in.
+    targets.forEach(function (t) { fill(t[0], t[1]); });
+    if (!targets.length) pasteSettled({detail: {target: null}});
     input.focus();
     input.select();
   }
@@ -156,6 +186,7 @@
     var active = document.activeElement;
     refocus = active && event.detail.target && event.detail.target.contains(active) ? active.id : null;
   });
+  document.addEventListener("htmx:afterSettle", pasteSettled);
   document.addEventListener("htmx:afterSettle", function () {
     if (!refocus) return;
     var input = document.getElementById(refocus);
