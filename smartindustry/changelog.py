@@ -11,8 +11,10 @@ from django import forms
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
+from django.db import models
 from django.db.models import IntegerField, Value
 from django.urls import NoReverseMatch, reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalChanges
 
@@ -116,6 +118,9 @@ def _display(model_field, value, related: dict) -> str:
         return str(related.get((model_field.name, value), value))
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(model_field, models.DecimalField):
+        # As amounts show elsewhere on the page's language: 12.500,00 in Dutch, 12,500.00 in English.
+        return number_format(value, decimal_pos=model_field.decimal_places, use_l10n=True, force_grouping=True)
     return str(value)
 
 

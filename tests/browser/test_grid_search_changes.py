@@ -115,5 +115,5 @@ def test_the_change_log_filters_by_user(new_page, network):
     page.wait_for_url("**/changes/?*user=coord-noord*")
     users = page.locator("#changelog .changelog-user").all_inner_texts()
     assert users and set(users) == {"coord-noord"}
-    assert "20.00" in page.locator("#changelog").inner_text()
+    assert "10,00 → 20,00" in page.locator("#changelog").inner_text()  # Dutch page, Dutch amounts
     screenshot(page, "change-log-by-user")

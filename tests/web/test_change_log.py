@@ -47,7 +47,7 @@ def test_filter_by_user_shows_only_their_changes_with_labelled_diffs(bureau_clie
     assert "version" not in fieldlab_row[4]
     coordinator = rows(bureau_client.get("/changes/", {"user": "coord-zuid"}), "changelog")[1:]
     assert len(coordinator) == 1 and coordinator[0][1] == "coord-zuid"
-    assert "amount (EUR): 7777.00 → 8000.00" in coordinator[0][4]
+    assert "amount (EUR): 7,777.00 → 8,000.00" in coordinator[0][4]
 
 
 def test_filter_by_model_action_and_date(edits):
