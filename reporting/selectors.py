@@ -196,8 +196,10 @@ class HubReport:
                 fieldlab_id__in=[f.pk for f in self.fieldlabs], year=self.year, status__in=HUB_STATUSES
             )
             .select_related("fieldlab", "funder")
-            .order_by("fieldlab__name", "source", "pk")
+            .order_by("fieldlab__name", "pk")
         )
+        columns = Source.values
+        records.sort(key=lambda r: (r.fieldlab.name, columns.index(r.source), r.pk))  # the grid's order
         pairs = {(activity_type.pk, indicator.pk) for activity_type, indicator in self.pairs}
         measurements = sorted(
             (
