@@ -52,6 +52,9 @@ class Action:
     RUN_EVALUATION = "run_evaluation"
     USE_ADMIN = "use_admin"
     USE_API = "use_api"  # read the REST API (and see its docs link)
+    # The site-wide change log: every model's history, drafts of every hub and figures before approval included,
+    # so the bureau's alone (each record's own page shows its history to whoever may see the record).
+    VIEW_CHANGE_LOG = "view_change_log"
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,7 @@ MESSAGES = {
     Action.RUN_EVALUATION: _("Only the programme bureau starts evaluation runs."),
     Action.USE_ADMIN: _("Only the programme bureau uses the admin."),
     Action.USE_API: _("Your account has no role in the registry."),
+    Action.VIEW_CHANGE_LOG: _("Only the programme bureau reads the site-wide change log."),
 }
 
 

@@ -9,7 +9,9 @@ from django.utils.formats import get_format, number_format
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import Fieldlab, Hub
+from smartindustry.constants import YEAR_MAX, YEAR_MIN
 
+from .choices import Source
 from .fields import EDITABLE_FIELDS, RECIPIENT_FIELDS, recipient_lookup
 from .models import Funder, FundingRecord
 
@@ -46,6 +48,21 @@ class FundingRecordForm(forms.ModelForm):
             return {kind: recipient_lookup(kind=kind, slug=slug).pk}
         except ValidationError:
             return {}
+
+    @classmethod
+    def initial_from_link(cls, params) -> dict:
+        """Everything an "add funding" link can fill in: the recipient, ``funder=<slug>`` (with the funder's source),
+        ``year`` and ``source``. Unknown or malformed values are left out; the form then asks for them as usual."""
+        initial = cls.initial_recipient(params)
+        funder = Funder.objects.filter(slug=params.get("funder", "")).first() if params.get("funder") else None
+        if funder is not None:
+            initial.update(funder=funder.pk, source=funder.source)
+        if params.get("source", "") in Source.values:
+            initial["source"] = params["source"]
+        year = params.get("year", "")
+        if year.isdigit() and YEAR_MIN <= int(year) <= YEAR_MAX:
+            initial["year"] = int(year)
+        return initial
 
 
 class AmountField(forms.CharField):

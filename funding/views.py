@@ -79,6 +79,8 @@ class FunderDetailView(PortalDetailView):
             .filter(funder=self.object)
             .aggregate(n=Count("fieldlab", distinct=True) + Count("hub", distinct=True))["n"]
         )
+        # "Add funding" opens the funding form with this funder (and its source) filled in.
+        context["may_add_funding"] = policy.can(self.request.user, policy.Action.ADD, FundingRecord)
         return context
 
 
@@ -197,8 +199,9 @@ def _record_for(request, pk) -> FundingRecord:
 @login_required
 def funding_record_create_view(request):
     policy.require(request.user, policy.Action.ADD, FundingRecord)
-    # "Add funding" links name the recipient as files do: ?recipient_kind=fieldlab&recipient=<slug>.
-    initial = forms.FundingRecordForm.initial_recipient(request.GET)
+    # "Add funding" links name the recipient as files do (?recipient_kind=fieldlab&recipient=<slug>), and may name
+    # the funder, year and source (a fieldlab's or funder's page, a report cell's "add line").
+    initial = forms.FundingRecordForm.initial_from_link(request.GET)
     return service_form(
         request,
         form_class=lambda *a, **kw: forms.FundingRecordForm(*a, user=request.user, initial=initial, **kw),

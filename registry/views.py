@@ -124,6 +124,8 @@ class FieldlabDetailView(PortalDetailView):
         context["company_count"] = participations.aggregate(n=Count("company", distinct=True))["n"]
         context["participations"] = participations.select_related("company").order_by("-year", "company__name")[:50]
         context["may_edit"] = policy.can(self.request.user, policy.Action.CHANGE, fieldlab)
+        # "Add funding" opens the funding form with this fieldlab filled in, for whoever may add a record for it.
+        context["may_add_funding"] = policy.can(self.request.user, policy.Action.ADD, FundingRecord(fieldlab=fieldlab))
         return context
 
 

@@ -121,6 +121,8 @@ class HubReport:
             "record": record,
             "other": self.others.get((fieldlab.pk, source)),
             "editable": editable,
+            # Several contributions from one source (another funder, in kind …) are lines of their own.
+            "may_add_line": self.may_enter,
             "name": f"cell-{fieldlab.pk}-{source}",
             "hub_slug": self.hub.slug,
             "year": self.year,
@@ -179,8 +181,39 @@ class HubReport:
     # --- status -----------------------------------------------------------------------------------------------
 
     def pending(self, model=FundingRecord) -> QuerySet:
-        """Items of this hub-year still with the hub (draft or returned), which 'submit' sends to the bureau."""
+        """Items of this hub-year still with the hub (draft or returned), in the grid or not."""
         return hub_report_items(model, hub=self.hub, year=self.year, statuses=HUB_STATUSES).select_related("fieldlab")
+
+    def submittable(self) -> tuple[list, list]:
+        """What "submit" sends: the items still with the hub that this report's grids show, and nothing else.
+
+        The contribution grid shows every funding record of the report's fieldlabs in the year (the cell's line and,
+        beside it, the other lines of the same source); the indicator grid shows the measurements of the output goals'
+        pairs. A hub-level record or a measurement outside those pairs (a bureau-made draft, say) is not on the page,
+        so the grid does not send it: it is submitted from its own page. One query; the measurements are loaded."""
+        records = list(
+            FundingRecord.objects.filter(
+                fieldlab_id__in=[f.pk for f in self.fieldlabs], year=self.year, status__in=HUB_STATUSES
+            )
+            .select_related("fieldlab", "funder")
+            .order_by("fieldlab__name", "pk")
+        )
+        columns = Source.values
+        records.sort(key=lambda r: (r.fieldlab.name, columns.index(r.source), r.pk))  # the grid's order
+        pairs = {(activity_type.pk, indicator.pk) for activity_type, indicator in self.pairs}
+        measurements = sorted(
+            (
+                m
+                for m in self.measurements.values()
+                if m.status in HUB_STATUSES and (m.activity_type_id, m.indicator_id) in pairs
+            ),
+            key=lambda m: (m.fieldlab.name if m.fieldlab else "", m.indicator.name, m.activity_type.name, m.pk),
+        )
+        return records, measurements
+
+    def pending_count(self) -> int:
+        records, measurements = self.submittable()
+        return len(records) + len(measurements)
 
     def returned(self, model=FundingRecord) -> QuerySet:
         return hub_report_items(model, hub=self.hub, year=self.year, statuses=[RecordStatus.RETURNED]).select_related(
@@ -226,7 +259,8 @@ def hub_report(*, hub: Hub, year: int, user) -> HubReport:
         (m.fieldlab_id, m.hub_id, m.activity_type_id, m.indicator_id): m
         for m in Measurement.objects.filter(year=year)
         .filter(Q(fieldlab_id__in=ids) | Q(hub=hub))
-        .select_related("fieldlab")  # recipient_hub_id reads the fieldlab's hub
+        # recipient_hub_id reads the fieldlab's hub; the submit list names the indicator and activity type.
+        .select_related("fieldlab", "activity_type", "indicator")
     }
     return HubReport(
         hub=hub,

@@ -23,9 +23,9 @@ from funding.services import funding_record_create, funding_record_delete, fundi
 from registry.models import Fieldlab, Hub
 from smartindustry.services import audited_save
 
-from .choices import HUB_STATUSES, PeriodStatus, RecordStatus, WorkflowAction
+from .choices import PeriodStatus, RecordStatus, WorkflowAction
 from .models import ReportingPeriod
-from .selectors import HubReport, hub_report_items
+from .selectors import HubReport, hub_report, hub_report_items
 from .workflow import period_check_open, workflow_transition
 
 __all__ = [
@@ -121,12 +121,31 @@ def report_measurement_save(
 
 
 @transaction.atomic
-def report_submit(*, hub: Hub, year: int, actor: User) -> ReportOutcome:
-    """Send every funding record and measurement of the hub-year that is still with the hub to the bureau."""
+def report_submit(
+    *,
+    hub: Hub,
+    year: int,
+    actor: User,
+    record_ids: list[int] | None = None,
+    measurement_ids: list[int] | None = None,
+) -> ReportOutcome:
+    """Send the items of the hub-year's report grids that are still with the hub to the bureau
+    (``HubReport.submittable``: what the grids show, not a hub-level or bureau-made draft the page does not show).
+
+    ``record_ids``/``measurement_ids`` are the lists the coordinator was shown before confirming; when given, they
+    must still be exactly what would be sent, otherwise nothing is submitted and the list is to be checked again."""
     policy.require(actor, policy.Action.ENTER_REPORT, hub)
     period_check_open(hub_id=hub.pk, year=year)
-    records = list(hub_report_items(FundingRecord, hub=hub, year=year, statuses=HUB_STATUSES))
-    measurements = list(hub_report_items(Measurement, hub=hub, year=year, statuses=HUB_STATUSES))
+    records, measurements = hub_report(hub=hub, year=year, user=actor).submittable()
+    if record_ids is not None or measurement_ids is not None:
+        listed = (set(record_ids or []), set(measurement_ids or []))
+        if listed != ({r.pk for r in records}, {m.pk for m in measurements}):
+            raise ValidationError(
+                _(
+                    "The report changed after the list was shown: nothing was submitted. "
+                    "Check the list and submit again."
+                )
+            )
     for item in [*records, *measurements]:
         workflow_transition(item, action=WorkflowAction.SUBMIT, actor=actor)
     return ReportOutcome(records=len(records), measurements=len(measurements))

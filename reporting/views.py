@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -110,13 +110,19 @@ def _report_context(request, report, errors: dict) -> dict:
         "rows": rows,
         "sources": Source.choices,
         "totals": totals,
-        "pending_count": report.pending().count() + report.pending(Measurement).count(),
+        "pending_count": report.pending_count(),
         "returned": report.returned(),
         "returned_measurements": report.returned(Measurement).select_related("indicator", "activity_type"),
         "status_counts": status_counts,
         "status_summary": report.status_summary(status_counts),
         "may_enter": report.may_enter,
         "may_review": policy.can(request.user, policy.Action.APPROVE),
+        # What static/js/report-grid.js says after a paste, in the page's language.
+        "grid_messages": {
+            "saving": _("Pasted %(filled)s values; saving them one by one…"),
+            "done": _("Pasted %(filled)s values: %(saved)s saved, %(errors)s refused (see the marked cells)."),
+            "skipped": _("%(skipped)s values fell outside the cells you can edit."),
+        },
     }
 
 
@@ -186,7 +192,7 @@ def report_cell(request, hub, year, fieldlab, source):
         "totals": totals,
         "row_total": totals["fieldlabs"][fieldlab_obj.pk],
         "fieldlab": fieldlab_obj,
-        "pending_count": report.pending().count() + report.pending(Measurement).count(),
+        "pending_count": report.pending_count(),
         "oob": True,
         "report": report,
     }
@@ -231,13 +237,38 @@ def measurement_cell(request, hub, year, place, activity, indicator):
 
 
 @login_required
-@require_POST
 def report_submit(request, hub, year):
+    """GET: the exact list of what "submit" will send (the grids' items still with the hub), with a confirm button.
+    POST: submit. The confirm form carries the listed ids, so what is sent is what was listed, or nothing."""
     hub_obj = _hub_year(request, hub, year, policy.Action.ENTER_REPORT)
+    if request.method == "GET":
+        report = hub_report(hub=hub_obj, year=year, user=request.user)
+        records, measurements = report.submittable()
+        elsewhere = report.pending().count() + report.pending(Measurement).count() - len(records) - len(measurements)
+        context = {
+            "hub": hub_obj,
+            "year": year,
+            "report": report,
+            "records": records,
+            "measurements": measurements,
+            "elsewhere": elsewhere,
+        }
+        return render(request, "reporting/report_submit.html", context)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["GET", "POST"])
     try:
-        outcome = services.report_submit(hub=hub_obj, year=year, actor=request.user)
+        listed = request.POST.get("listed") == "1"
+        outcome = services.report_submit(
+            hub=hub_obj,
+            year=year,
+            actor=request.user,
+            record_ids=(_ids(request, "record") or []) if listed else None,
+            measurement_ids=(_ids(request, "measurement") or []) if listed else None,
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+        if request.POST.get("listed") == "1":
+            return redirect("reporting:report_submit", hub=hub, year=year)
     else:
         if outcome.records or outcome.measurements:
             messages.success(

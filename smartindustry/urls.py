@@ -17,5 +17,7 @@ urlpatterns = [
     path("", include("registry.urls")),
     path("", include("funding.urls")),
     path("", include("jobs.urls")),
+    path("search/", views.search, name="search"),
+    path("changes/", views.change_log, name="change_log"),
     path("", views.home, name="home"),
 ]

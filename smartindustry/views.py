@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from accounts import policy
 from funding.choices import source_colour
 from funding.selectors import funding_overview
 from registry.selectors import companies_reached, fieldlabs_per_year
@@ -12,6 +13,8 @@ from reporting.selectors import hub_reporting_status, status_years
 from smartindustry.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
 
 from . import health
+from .changelog import ChangeLogFilterForm, change_log_page
+from .search import global_search, search_words
 
 
 @never_cache
@@ -83,3 +86,30 @@ def home(request):
         "status": hub_reporting_status(years=years),
     }
     return render(request, "home.html", context)
+
+
+@login_required
+def search(request):
+    """The header's search box: results grouped by type, each group through the access policy."""
+    query = request.GET.get("q", "").strip()
+    groups = global_search(user=request.user, query=query)
+    context = {
+        "query": query,
+        "groups": groups,
+        "total": sum(group.count for group in groups),
+        "searched": bool(search_words(query)),
+    }
+    return render(request, "search.html", context)
+
+
+@login_required
+def change_log(request):
+    """Every change to every record (django-simple-history), filtered and paged. The bureau's (accounts.policy)."""
+    policy.require(request.user, policy.Action.VIEW_CHANGE_LOG)
+    form = ChangeLogFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = change_log_page(filters=filters, page=request.GET.get("page", 1))
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {"form": form, "page": page, "querystring": params.urlencode()}
+    return render(request, "changelog.html", context, status=200 if not form.errors else 400)

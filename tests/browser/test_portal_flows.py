@@ -46,7 +46,11 @@ def test_coordinator_reports_bureau_approves_and_the_totals_move(new_page, netwo
     assert record.amount == Decimal("12500.50") and record.status == "draft"
     assert page.locator("#report-total").inner_text() == "€\u00a012.500,50"
     screenshot(page, "flow-hub-reporting-draft")
-    page.locator("form[action$='/reports/noord/2019/submit/'] button").click()
+    page.locator("#submit-link").click()  # first the list of what goes, then confirm
+    assert (
+        page.locator(f"#submit-record-{FundingRecord.objects.get(fieldlab=network['rosf'], year=2019).pk}").count() == 1
+    )
+    page.locator("#submit-form button[type=submit]").click()
     page.locator(f"#{cell_id}-td .status-submitted").wait_for()
     record.refresh_from_db()
     assert record.status == "submitted"
