@@ -30,7 +30,8 @@ from django.db.models import CheckConstraint, Q
 from django.utils import translation
 from django.utils.encoding import smart_str
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
 from rest_framework import serializers
 from rest_framework.fields import SkipField, empty
 from rest_framework.settings import api_settings
@@ -324,6 +325,57 @@ def choice_codes() -> dict[str, dict[str, str]]:
             known.setdefault(_fold(alias), str(code))
         codes[column] = known
     return codes
+
+
+def accepted_values() -> list[tuple[str, str, str, str, str]]:
+    """Every value a column accepts, for the template's second sheet: (column, code, English, Dutch, for which).
+
+    Choice columns list their codes with both labels (all three are accepted); recipients, funders and activity
+    types list their slugs or codes with their names ("for which": the recipient's kind, the funder's source)."""
+    values = []
+    for column, choices in CHOICE_COLUMNS.items():
+        values += [(column, code, english, dutch, "") for code, english, dutch in choice_labels(choices)]
+    for kind, model in RECIPIENT_MODELS.items():
+        values += [
+            ("recipient", slug, name, name, str(kind)) for slug, name in model.objects.values_list("slug", "name")
+        ]
+    values += [
+        ("funder", slug, name, name, source)
+        for slug, name, source in Funder.objects.values_list("slug", "name", "source")
+    ]
+    activity_type_model = FundingRecord._meta.get_field("activity_type").related_model
+    values += [
+        ("activity_type", code, name, name, "")
+        for code, name in activity_type_model.objects.values_list("code", "name")
+    ]
+    return values
+
+
+def import_template_xlsx() -> bytes:
+    """The import template as XLSX: the columns on the first sheet, and a sheet of accepted values (codes, and the
+    English and Dutch labels that are accepted as well)."""
+    workbook = Workbook()
+    records = workbook.active
+    records.title = "funding_records"
+    records.append(COLUMNS)
+    records.freeze_panes = "A2"
+    for cell in records[1]:
+        cell.font = Font(bold=True)
+    accepted = workbook.create_sheet("accepted_values")
+    accepted.append(["column", "code", "English", "Nederlands", _("for")])
+    for cell in accepted[1]:
+        cell.font = Font(bold=True)
+    for row in accepted_values():
+        accepted.append(list(row))
+    accepted.freeze_panes = "A2"
+    for sheet in (records, accepted):
+        for column in sheet.columns:
+            sheet.column_dimensions[column[0].column_letter].width = max(
+                12, min(40, max(len(str(c.value or "")) for c in column) + 2)
+            )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 @dataclass

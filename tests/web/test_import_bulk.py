@@ -1,13 +1,15 @@
 """The set-wise import: the same verdict per row as the row-by-row path, every error of a row at once, labels in
 Dutch and English, a query count that does not grow with the rows, and one bulk write with history."""
 
+import io
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
 
-from funding.importers import COLUMNS, choice_codes, funding_records_import, funding_records_import_row_by_row
+from funding.importers import COLUMNS, _fold, choice_codes, funding_records_import, funding_records_import_row_by_row
 from funding.models import FundingRecord
 from tests import factories
 
@@ -211,3 +213,23 @@ def test_the_bulk_write_is_one_insert_per_batch(world):
     inserts = [q["sql"] for q in queries if q["sql"].startswith("INSERT")]
     assert len(inserts) == 2  # the records, then their history rows
     assert Decimal(FundingRecord.objects.get(fieldlab=world["rosf"], year=2019).amount) == Decimal("1000.00")
+
+
+def test_the_xlsx_template_has_a_sheet_of_accepted_values_that_the_import_accepts(bureau_client, world):
+    response = bureau_client.get("/funding/import/?template=xlsx")
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert [list(row) for row in workbook.worksheets[0].values] == [COLUMNS]
+    header, *values = [list(row) for row in workbook["accepted_values"].values]
+    assert header == ["column", "code", "English", "Nederlands", "for"]
+    assert ["source", "eu", "European Union", "Europese Unie", None] in values
+    assert ["kind", "in_kind", "In kind", "In natura", None] in values
+    assert ["realisation", "realised", "Realised", "Gerealiseerd", None] in values
+    assert ["recipient", "rosf", "Region of Smart Factories", "Region of Smart Factories", "fieldlab"] in values
+    assert ["funder", "provincie-groningen", "Provincie Groningen", "Provincie Groningen", "regional"] in values
+    assert ["activity_type", "awareness", "Awareness", "Awareness", None] in values
+    # Every spelling the sheet offers for a choice column is read as its code.
+    codes = choice_codes()
+    for column, code, english, dutch, _for in values:
+        if column in codes:
+            assert {codes[column][_fold(spelling)] for spelling in (code, english, dutch)} == {code}, (column, code)
