@@ -431,14 +431,19 @@ def _lookups(rows: list[dict]) -> _Lookups:
     )
 
 
-def _normalised(row: dict, *, codes: dict[str, dict[str, str]], lookups: _Lookups) -> dict:
-    """The row with every label or name that names a code replaced by the code; anything else left as it is (the
-    checks then say what is wrong with it)."""
+def _with_codes(row: dict, *, codes: dict[str, dict[str, str]]) -> dict:
+    """The row with every label that names a choice replaced by its code; anything else left as it is (the checks
+    then say what is wrong with it)."""
     row = dict(row)
     for column, known in codes.items():
         value = row.get(column)
         if isinstance(value, str) and value:
             row[column] = known.get(_fold(value), value)
+    return row
+
+
+def _with_slugs(row: dict, *, lookups: _Lookups) -> dict:
+    """The row with a funder or activity type named by its name replaced by its slug or code."""
     for column, table, by_name in (
         ("funder", lookups.funders, lookups.funder_slugs),
         ("activity_type", lookups.activity_types, lookups.activity_type_codes),
@@ -647,9 +652,10 @@ def funding_records_import(
     """
     result = ImportResult(total=len(rows), dry_run=dry_run)
     fields = FundingRecordSerializer().fields  # how the API reads each column, built once for every row
-    lookups = _lookups(rows)
     codes = choice_codes()
-    rows = [_normalised(row, codes=codes, lookups=lookups) for row in rows]
+    rows = [_with_codes(row, codes=codes) for row in rows]  # first: the lookups read the recipient kind as a code
+    lookups = _lookups(rows)
+    rows = [_with_slugs(row, lookups=lookups) for row in rows]
     errors: dict[int, dict] = {}
     with transaction.atomic():
         new_rows = []

@@ -121,7 +121,16 @@ def test_choice_columns_take_codes_and_dutch_and_english_labels(column, spelling
 def test_an_import_in_dutch_labels_saves_the_codes_with_history(world):
     rows = _rows(
         [
-            ("nl", {**GOOD, "source": "Europese Unie", "kind": "in natura", "realisation": "Gepland"}),
+            (
+                "nl",
+                {
+                    **GOOD,
+                    "recipient_kind": " Fieldlab",
+                    "source": "Europese Unie",
+                    "kind": "in natura",
+                    "realisation": "Gepland",
+                },
+            ),
             ("en", {**GOOD, "source": "Regions", "funder": "Provincie Groningen", "realisation": "Realised"}),
             ("activity by name", {**GOOD, "source": "Bedrijven", "activity_type": "awareness"}),
         ]
