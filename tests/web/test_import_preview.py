@@ -25,12 +25,12 @@ def test_every_row_is_in_the_preview_a_page_at_a_time(bureau_client, network):
     assert text(page, "preview-position") == "Rows 1–100 of 250; page 1 of 3."
     lines = rows(page, "import-preview")[1:]
     assert [line[0] for line in (lines[0], lines[-1])] == ["2", "101"]
-    assert lines[0][1 + COLUMNS.index("amount")] == "1"
+    assert lines[0][2 + COLUMNS.index("amount")] == "1"
 
     second = bureau_client.get(f"/jobs/{job.pk}/?page=2")
     assert text(second, "preview-position") == "Rows 101–200 of 250; page 2 of 3."
-    [bad] = [line for line in rows(second, "import-preview")[1:] if line[-1]]
-    assert bad[0] == "182" and "amount" in bad[-1]
+    [bad] = [line for line in rows(second, "import-preview")[1:] if line[1]]  # the row's errors, beside its number
+    assert bad[0] == "182" and "amount" in bad[1]
     assert [line[0] for line in rows(second, "import-errors")[1:]] == ["182"]  # the list of every error, on every page
 
     beyond = bureau_client.get(f"/jobs/{job.pk}/?page=99")  # out of range: the last page
