@@ -558,7 +558,7 @@ def _existing_keys(records: list[FundingRecord]) -> set[tuple]:
     stored = FundingRecord.objects.filter(query, year__in=years).values_list(
         "fieldlab_id", "hub_id", "bureau_id", "year", "source", "funder_id", "kind", "realisation"
     )
-    return {(f or 0, h or 0, b or 0, y, s, fu or 0, k, r) for f, h, b, y, s, fu, k, r in stored.iterator(2000)}
+    return {(f or 0, h or 0, b or 0, y, s, fu or 0, k, r) for f, h, b, y, s, fu, k, r in stored}
 
 
 def _related(field, table: dict, value):
