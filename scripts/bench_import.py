@@ -171,6 +171,7 @@ def main() -> None:
         f" hubs, {FundingRecord.objects.count()} records stored; jobs run {worker}"
     )
     try:
+        cpu_start = time.process_time()
         start = time.perf_counter()
         response = client.post(
             "/funding/import/", {"file": SimpleUploadedFile("bench.csv", content)}, HTTP_HOST="127.0.0.1"
@@ -183,12 +184,15 @@ def main() -> None:
         assert response.status_code == 302
         confirm = _wait(client, Job.objects.filter(owner=user, kind="import_confirm").latest("pk"))
         done = time.perf_counter()
+        cpu = time.process_time() - cpu_start
         assert confirm.result and confirm.result["ok"] and confirm.result["created"] == count, confirm.error
         copy = _copy_baseline(rows)
         total = done - start
         print(f"preview (upload, check, page): {checked - start:7.2f} s")
         print(f"confirm (import, page):        {done - checked:7.2f} s")
         print(f"end to end:                    {total:7.2f} s   ({count / total:,.0f} rows/s)")
+        print(f"  of which CPU of this process: {cpu:6.2f} s   (the rest: PostgreSQL, and waiting for a core)")
+        print(f"load average at the end:       {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
         print(f"COPY FROM of the same rows:    {copy:7.3f} s   (ratio {total / copy:,.0f}x)")
     finally:
         made = FundingRecord.objects.filter(provenance_source=PROVENANCE_SOURCE)
