@@ -41,7 +41,14 @@ from reporting.workflow import closed_periods, workflow_prepare_new
 from smartindustry.models import Provenance
 
 from .choices import FundingKind, Realisation, RecipientKind, RecordStatus, Source
-from .fields import KEY_OF_MODEL_FIELD, RECIPIENT_MODELS, RECORD_KEYS, recipient_error, recipient_fields
+from .fields import (
+    EDITABLE_FIELDS,
+    KEY_OF_MODEL_FIELD,
+    RECIPIENT_MODELS,
+    RECORD_KEYS,
+    recipient_error,
+    recipient_fields,
+)
 from .models import Funder, FundingRecord
 from .serializers import FundingRecordSerializer
 from .services import funding_record_create, funding_record_update, funding_records_bulk_create
@@ -469,6 +476,8 @@ def _add_errors(errors: dict[str, list[str]], exc: ValidationError) -> None:
 
 # The record's foreign keys: full_clean would check each with a query of its own (the lookups did it set-wise).
 _RELATION_FIELDS = [f.name for f in FundingRecord._meta.concrete_fields if f.is_relation]
+# Fields full_clean need not check again: the relations (the lookups found them) and what the serializer read.
+_CHECKED_BY_SERIALIZER = sorted({*_RELATION_FIELDS, *EDITABLE_FIELDS})
 # What model.clean() reads besides the funder: set to blank when its cell is wrong, so clean() judges nothing twice.
 _CHOICE_MODEL_FIELDS = ("source", "kind", "realisation", "provenance")
 _UNIQUE_ENTRY = next(c for c in FundingRecord._meta.constraints if c.name.endswith("_unique_entry"))
@@ -619,8 +628,10 @@ def _check_new_row(row: dict, *, actor, fields: dict, lookups: _Lookups):
                 _add_errors(errors, exc)
     unchecked = [name for name in ("year", "amount", *_CHOICE_MODEL_FIELDS) if name not in values]
     try:
-        # Field rules and the rules across fields; the check constraints follow in memory, the unique one set-wise.
-        record.full_clean(exclude=[*_RELATION_FIELDS, *unchecked], validate_constraints=False)
+        # The rules across fields (clean()) and the rules of the fields the serializer does not read; the fields it
+        # read were checked above by the serializer's fields, which ModelSerializer built from these model fields
+        # (choices, bounds, lengths). The check constraints follow in memory, the unique one set-wise.
+        record.full_clean(exclude=_CHECKED_BY_SERIALIZER, validate_constraints=False)
     except ValidationError as exc:
         _add_errors(errors, exc)
     if recipient is not None:

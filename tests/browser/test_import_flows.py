@@ -58,6 +58,7 @@ def test_an_import_in_dutch_labels_is_checked_then_saved(new_page, network):
     assert page.locator("#import-summary").inner_text() == "2 rijen: 2 nieuw, 0 gewijzigd."
     assert page.locator("#import-errors").count() == 0
     assert "Europese Unie" in page.locator("#import-preview").inner_text()  # the file's own words
+    assert page.locator("#preview-position").inner_text() == "Rijen 1–2 van 2; pagina 1 van 1."
     screenshot(page, "import-dutch-labels-preview")
 
     page.locator("form[action$='/funding/import/confirm/'] button[type=submit]").click()
