@@ -106,7 +106,12 @@ def _copy_with_history(records: list[FundingRecord], *, actor: User, reason: str
 
 def _copy(cursor, table: str, columns: list[str], rows) -> None:
     quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
-    with cursor.cursor.copy(f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN") as copy:
+    # The raw psycopg cursor (Django's wrapper has no COPY); wrap_database_errors turns a refusal by a constraint
+    # into django.db.IntegrityError, as on every other write.
+    with (
+        connection.wrap_database_errors,
+        cursor.cursor.copy(f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN") as copy,
+    ):
         for row in rows:
             copy.write_row(row)
 

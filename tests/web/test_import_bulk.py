@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
+from funding import importers
 from funding.importers import COLUMNS, _fold, choice_codes, funding_records_import, funding_records_import_row_by_row
 from funding.models import FundingRecord
 from tests import factories
@@ -266,3 +267,17 @@ def test_the_xlsx_template_has_a_sheet_of_accepted_values_that_the_import_accept
     for column, code, english, dutch, _for in values:
         if column in codes:
             assert {codes[column][_fold(spelling)] for spelling in (code, english, dutch)} == {code}, (column, code)
+
+
+def test_the_database_still_guards_the_bulk_write_and_then_nothing_is_saved(world, monkeypatch):
+    # Blind the set-wise unique check, as a record saved by someone else between the check and the write would:
+    # the database's unique constraint refuses the write, and the good row before it is not saved either.
+    monkeypatch.setattr(importers, "_existing_keys", lambda records: set())
+    before = FundingRecord.objects.count()
+    stored = {**GOOD, "year": "2017", "source": "regional", "funder": "provincie-groningen"}
+    rows = _rows([("good", {**GOOD, "year": "2018"}), ("stored already", stored)])
+    result = funding_records_import(rows=rows, actor=world["bureau"], dry_run=False)
+    [error] = result.errors
+    assert error["row"] == "" and "nothing was saved" in error["messages"][0]
+    assert FundingRecord.objects.count() == before
+    assert not FundingRecord.history.filter(year=2018, fieldlab=world["rosf"], source="eu").exists()
