@@ -65,13 +65,21 @@ def recipient_lookup(*, kind: str, slug: str):
     """The fieldlab, hub or bureau named by kind and slug; a ValidationError on the field that is wrong."""
     model = RECIPIENT_MODELS.get(kind)
     if model is None:
-        raise ValidationError({"recipient_kind": _("recipient_kind must be fieldlab, hub or bureau.")}, code="invalid")
+        raise recipient_error(kind=kind, slug=slug)
     recipient = model.objects.filter(slug=slug).first() if slug else None
     if recipient is None:
-        raise ValidationError(
-            {"recipient": _("No %(kind)s with slug %(slug)s.") % {"kind": kind, "slug": slug}}, code="does_not_exist"
-        )
+        raise recipient_error(kind=kind, slug=slug)
     return recipient
+
+
+def recipient_error(*, kind: str, slug: str) -> ValidationError:
+    """The error of a recipient that cannot be found: an unknown kind, or no recipient of the kind with the slug.
+    The set-wise import (importers.py) looks recipients up in bulk and reports a miss with these same words."""
+    if kind not in RECIPIENT_MODELS:
+        return ValidationError({"recipient_kind": _("recipient_kind must be fieldlab, hub or bureau.")}, code="invalid")
+    return ValidationError(
+        {"recipient": _("No %(kind)s with slug %(slug)s.") % {"kind": kind, "slug": slug}}, code="does_not_exist"
+    )
 
 
 def recipient_fields(*, kind: str, recipient) -> dict:

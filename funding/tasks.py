@@ -10,9 +10,7 @@ from jobs.tasks import JOB_TASK_OPTIONS
 
 from .importers import ImportFileError, funding_records_import, read_rows
 
-__all__ = ["PREVIEW_ROWS", "funding_import_confirm_task", "funding_import_preview_task"]
-
-PREVIEW_ROWS = 200  # the rows the preview page shows (all rows are checked)
+__all__ = ["funding_import_confirm_task", "funding_import_preview_task"]
 
 
 def _import(job: Job, progress, *, dry_run: bool) -> dict:
@@ -25,15 +23,18 @@ def _import(job: Job, progress, *, dry_run: bool) -> dict:
     progress(0, len(rows))
     result = funding_records_import(rows=rows, actor=job.owner, dry_run=dry_run, progress=progress).as_dict()
     if dry_run:
-        # Shown, not imported: a NUL byte (that row's error) cannot be stored in PostgreSQL's JSON, so it is shown as ␀.
+        # Every row is kept for the paged preview (jobs/views.py), as lists in the columns' order: the file's own
+        # text, before labels become codes. A NUL byte (that row's error) cannot be stored in PostgreSQL's JSON, so
+        # it is shown as ␀.
+        columns = list(rows[0]) if rows else []
+        result["columns"] = columns
         result["rows"] = [
-            {
-                key: value.replace("\x00", "\N{SYMBOL FOR NULL}") if isinstance(value, str) else value
-                for key, value in row.items()
-            }
-            for row in rows[:PREVIEW_ROWS]
+            [
+                value.replace("\x00", "\N{SYMBOL FOR NULL}") if isinstance(value, str) else value
+                for value in (row.get(column, "") for column in columns)
+            ]
+            for row in rows
         ]
-        result["columns"] = list(rows[0]) if rows else []
     return result
 
 

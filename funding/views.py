@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q, Sum
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from jobs.services import job_create
 from registry.models import Fieldlab, Hub, Province
 from registry.services import registry_record_create, registry_record_delete, registry_record_update
 from reporting.choices import WorkflowAction
+from smartindustry.api.renderers import XLSXRenderer
 from smartindustry.constants import EXPORT_FORMATS
 from smartindustry.exporters import table_response
 from smartindustry.portal import (
@@ -33,7 +35,7 @@ from smartindustry.web import workflow_step_response
 from . import forms
 from .choices import FundingKind, Realisation, RecipientKind, RecordStatus, Source
 from .filtersets import FunderFilterSet, FundingRecordFilterSet
-from .importers import ImportFileError, check_file
+from .importers import ImportFileError, check_file, import_template_xlsx
 from .models import Funder, FundingRecord
 from .selectors import ZERO, funding_by_source_and_year
 from .services import (
@@ -282,6 +284,11 @@ def import_upload(request):
     """Store the file on an import-check job and hand over to the job page: the request never parses the file."""
     _require_importer(request.user)
     template = request.GET.get("template")
+    if template == "xlsx":
+        # The columns, and a sheet of the accepted values (codes, English and Dutch labels).
+        response = HttpResponse(import_template_xlsx(), content_type=XLSXRenderer.media_type)
+        response["Content-Disposition"] = 'attachment; filename="funding-records-template.xlsx"'
+        return response
     if template in EXPORT_FORMATS:
         # The import template: the funding list's export columns, no rows.
         return table_response(template, table=FundingRecordTable, objects=(), filename="funding-records-template")
