@@ -463,6 +463,17 @@ def stop_server(server: subprocess.Popen) -> None:
             os.killpg(server.pid, signal.SIGKILL)
 
 
+def server_log_problems(text: str) -> list[str]:
+    """Access-log lines with a 5xx, and each logged traceback as 'the line before it … its exception line'."""
+    lines = text.splitlines()
+    problems = [line for line in lines if re.search(r'" 5\d\d ', line)]
+    for i, line in enumerate(lines):
+        if line.startswith("Traceback"):
+            end = next((j for j in range(i + 1, len(lines)) if not lines[j].startswith((" ", "\t"))), i)
+            problems.append(f"{lines[i - 1] if i else ''} … {lines[end] if end > i else ''}")
+    return problems
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base-url", help="a running server (loopback only)")
@@ -518,10 +529,9 @@ def main() -> int:
         finally:
             if server is not None:
                 stop_server(server)
-                log = Path(workdir) / "gunicorn.log"
-                errors = [line for line in log.read_text().splitlines() if '" 5' in line or "Traceback" in line]
-                print(f"gunicorn log: {len(errors)} lines with a 5xx or a traceback")
-                for line in errors[:20]:
+                problems = server_log_problems((Path(workdir) / "gunicorn.log").read_text())
+                print(f"gunicorn log: {len(problems)} answers with a 5xx or a logged traceback")
+                for line in problems[:20]:
                     print("  ", line)
 
 

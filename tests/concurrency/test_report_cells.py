@@ -8,6 +8,7 @@ The stale-edit tests are sequential and run on any database; the races need Post
 
 import re
 import threading
+from collections import Counter
 from decimal import Decimal
 
 import pytest
@@ -181,3 +182,46 @@ def race(*calls):
     for thread in threads:
         thread.join(timeout=60)
     return outcomes
+
+
+@ON_POSTGRESQL
+@pytest.mark.django_db(transaction=True)
+def test_two_coordinators_submitting_the_same_hub_year_at_once_never_get_a_403(hub):
+    """Found by scripts/load_test.py: the second submitter tried to submit items the first had just submitted."""
+    name = hub["name"]
+    tech = factories.FieldlabFactory(name="Technologies Added", slug="tech", hub=hub["noord"], start_year=2016)
+    for attempt in range(5):
+        FundingRecord.objects.filter(fieldlab__hub=hub["noord"]).delete()
+        anna, bert = _browser(hub["anna"]), _browser(hub["bert"])
+        _save_cell(anna, name, str(100 + attempt), "")
+        anna.post("/reports/noord/2019/cells/tech/eu/", {f"cell-{tech.pk}-eu": "5", f"cell-{tech.pk}-eu-version": ""})
+        responses = race(*[(lambda c=c: c.post("/reports/noord/2019/submit/")) for c in (anna, bert)])
+        assert [getattr(r, "status_code", r) for r in responses] == [302, 302]
+        records = FundingRecord.objects.filter(fieldlab__hub=hub["noord"], year=2019)
+        assert sorted(records.values_list("status", flat=True)) == ["submitted", "submitted"]
+        for record in records:  # one submission each, not two
+            assert [h.history_change_reason for h in record.history.order_by("history_id")][1:] == ["submitted"]
+
+
+@ON_POSTGRESQL
+@pytest.mark.django_db(transaction=True)
+def test_a_cell_edit_racing_a_submit_is_saved_or_a_409_never_a_403(hub):
+    """Found by scripts/load_test.py: an edit whose record was submitted meanwhile was refused by the policy (403)
+    before its version was compared; it is a conflict like any other change made meanwhile."""
+    name = hub["name"]
+    outcomes = Counter()
+    for attempt in range(8):
+        _cell_records(hub).delete()
+        anna, bert = _browser(hub["anna"]), _browser(hub["bert"])
+        _save_cell(anna, name, "100", "")
+        version = str(_cell_records(hub).get().version)
+        responses = race(
+            lambda a=anna, amount=str(200 + attempt), v=version: _save_cell(a, name, amount, v),
+            lambda b=bert: b.post("/reports/noord/2019/submit/"),
+        )
+        edit, submit = (getattr(r, "status_code", r) for r in responses)
+        assert submit == 302 and edit in (200, 409), (edit, submit)
+        outcomes[edit] += 1
+        record = _cell_records(hub).get()
+        assert record.status == "submitted"
+        assert record.amount == (Decimal(200 + attempt) if edit == 200 else Decimal(100))
