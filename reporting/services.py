@@ -8,9 +8,10 @@ The single items go through their own services (funding records, measurements), 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounts import policy
@@ -21,14 +22,16 @@ from funding.choices import FundingKind, Realisation
 from funding.models import FundingRecord
 from funding.services import funding_record_create, funding_record_delete, funding_record_update
 from registry.models import Fieldlab, Hub
-from smartindustry.services import audited_save
+from smartindustry.services import STALE, StaleVersion, audited_save
 
-from .choices import PeriodStatus, RecordStatus, WorkflowAction
+from .choices import HUB_STATUSES, PeriodStatus, RecordStatus, WorkflowAction
 from .models import ReportingPeriod
-from .selectors import HubReport, hub_report, hub_report_items
+from .selectors import HubReport, hub_report, hub_report_items, report_cell_filter
 from .workflow import period_check_open, workflow_transition
 
 __all__ = [
+    "UNCHECKED",
+    "CellConflict",
     "ReportOutcome",
     "report_cell_save",
     "report_measurement_save",
@@ -53,22 +56,85 @@ def _hub_report_source(report: HubReport, user: User) -> str:
     }
 
 
+# report_cell_save(version=UNCHECKED): the caller did not say which version of the cell its value is based on.
+UNCHECKED = object()
+
+
+class CellConflict(ValidationError):
+    """The cell was changed by someone else since this editor read it: nothing was saved. Carries the stored record
+    (None: the cell is empty now) so the grid can show both values and the version to save against."""
+
+    def __init__(self, *, stored: FundingRecord | None, yours: Decimal | None):
+        message = _("Saved meanwhile by someone else: %(theirs)s — yours: %(yours)s. Nothing was saved.") % {
+            "theirs": _euros(stored.amount) if stored is not None else _("empty"),
+            "yours": _euros(yours) if yours is not None else _("empty"),
+        }
+        super().__init__(message, code=STALE)
+        self.stored = stored
+        self.yours = yours
+
+
+def _euros(amount: Decimal) -> str:
+    return "€\u00a0" + number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
+
+
+def _expected_version(version) -> int | None:
+    if version is None or version == "":
+        return None
+    try:
+        return int(version)
+    except (TypeError, ValueError):
+        raise ValidationError(_("The cell's version is not a whole number; reload the report.")) from None
+
+
 @transaction.atomic
 def report_cell_save(
-    *, report: HubReport, fieldlab: Fieldlab, source: str, amount: Decimal | None, actor: User
+    *,
+    report: HubReport,
+    fieldlab: Fieldlab,
+    source: str,
+    amount: Decimal | None,
+    actor: User,
+    version=UNCHECKED,
 ) -> FundingRecord | None:
     """Create, change or clear (amount None) the record of one report cell. Raises ValidationError/PermissionDenied.
+
+    version: the version of the cell's record the editor's value is based on ("" or None: the cell was empty). If
+    the cell has changed since — another value saved, the cell filled or emptied — CellConflict is raised and nothing
+    is written, unless the stored value already equals the editor's. The record's own row lock and version
+    (funding_record_update) settle two saves racing on the same record.
 
     Two people saving the same empty cell at once: the database's unique index lets one in; the other gets a clear
     message instead of a server error, and nothing is half-written.
     """
     record = report.entries.get((fieldlab.pk, source))
+    checked = version is not UNCHECKED
+    expected = _expected_version(version) if checked else None
+    current = None if record is None else record.amount
+    seen_meanwhile = (record is None) != (expected is None) or (record is not None and record.version != expected)
+    if checked and current != amount and seen_meanwhile:
+        raise CellConflict(stored=record, yours=amount)
     if record is not None:
         if amount is None:
             funding_record_delete(record=record, actor=actor)
             return None
         if record.amount != amount:
-            return funding_record_update(record=record, actor=actor, data={"amount": amount})
+            data = {"amount": amount}
+            if checked:
+                data["version"] = expected
+            try:
+                with transaction.atomic():
+                    return funding_record_update(record=record, actor=actor, data=data)
+            except StaleVersion as exc:
+                raise CellConflict(stored=exc.instance, yours=amount) from None
+            except PermissionDenied:
+                # Submitted or approved by someone else after this request read the cell: the record's policy now
+                # refuses the edit before its version is compared. That is a conflict too (scripts/load_test.py
+                # found it as a 403).
+                stored = FundingRecord.objects.filter(pk=record.pk).first()
+                if checked and (stored is None or stored.version != expected):
+                    raise CellConflict(stored=stored, yours=amount) from None
+                raise
         return record
     if amount is None:
         return None
@@ -85,7 +151,15 @@ def report_cell_save(
                 provenance="published",
                 provenance_source=_hub_report_source(report, actor),
             )
-    except IntegrityError:
+    except (IntegrityError, ValidationError) as exc:
+        # Another save of this empty cell got in first: the model's unique check (ValidationError) or, when both
+        # passed it at once, the database's unique index (IntegrityError) says so. Show its value next to this
+        # editor's, like any other conflict.
+        stored = FundingRecord.objects.filter(report_cell_filter(report.year), fieldlab=fieldlab, source=source).first()
+        if checked and stored is not None:
+            raise CellConflict(stored=stored, yours=amount) from None
+        if isinstance(exc, ValidationError):
+            raise
         raise ValidationError(_("Someone else saved this cell at the same moment; reload the report.")) from None
 
 
@@ -120,6 +194,17 @@ def report_measurement_save(
     return measurement_update(measurement=measurement, actor=actor, data={"value": value})
 
 
+def _locked(model, pks):
+    """These items, if still with the hub, row-locked in id order (inside the caller's transaction)."""
+    return model.objects.filter(pk__in=pks, status__in=HUB_STATUSES).select_for_update().order_by("pk")
+
+
+def _locked_items(model, *, hub: Hub, year: int, statuses):
+    """The hub-year's items in these statuses, row-locked in id order (inside the caller's transaction)."""
+    # of=self: PostgreSQL cannot lock the nullable side of the outer join to the fieldlab.
+    return hub_report_items(model, hub=hub, year=year, statuses=statuses).select_for_update(of=("self",)).order_by("pk")
+
+
 @transaction.atomic
 def report_submit(
     *,
@@ -146,6 +231,11 @@ def report_submit(
                     "Check the list and submit again."
                 )
             )
+    # Locked as they are read: of two people submitting the same hub-year at once, the second waits for the first
+    # and then finds only what is still with the hub (PostgreSQL re-checks the status of a row it waited for), so it
+    # never tries to submit an item that is already submitted (found by scripts/load_test.py: a 403).
+    records = list(_locked(FundingRecord, [r.pk for r in records]))
+    measurements = list(_locked(Measurement, [m.pk for m in measurements]))
     for item in [*records, *measurements]:
         workflow_transition(item, action=WorkflowAction.SUBMIT, actor=actor)
     return ReportOutcome(records=len(records), measurements=len(measurements))
@@ -172,7 +262,7 @@ def report_review(
     selected = record_ids is not None or measurement_ids is not None
     items = []
     for model, ids in ((FundingRecord, record_ids), (Measurement, measurement_ids)):
-        qs = hub_report_items(model, hub=hub, year=year, statuses=[RecordStatus.SUBMITTED])
+        qs = _locked_items(model, hub=hub, year=year, statuses=[RecordStatus.SUBMITTED])
         if selected:
             wanted = set(ids or [])
             qs = qs.filter(pk__in=wanted)

@@ -126,12 +126,19 @@ def _report_context(request, report, errors: dict) -> dict:
     }
 
 
+def _posted_version(request, name: str):
+    """The version of the cell's record the editor saw ("<cell>-version"; "" for an empty cell), or UNCHECKED when
+    the post does not carry one."""
+    return request.POST.get(f"{name}-version", services.UNCHECKED)
+
+
 @login_required
 def report_year(request, hub, year):
     hub_obj = _hub_year(request, hub, year)
     report = hub_report(hub=hub_obj, year=year, user=request.user)
     errors = {}
     status = 200
+    conflict = False
     if request.method == "POST":
         # "Save draft" without JavaScript: every changed cell at once, all or nothing.
         policy.require(request.user, policy.Action.ENTER_REPORT, hub_obj)
@@ -145,15 +152,23 @@ def report_year(request, hub, year):
                         try:
                             amount = parse_amount(request.POST[name])
                             services.report_cell_save(
-                                report=report, fieldlab=fieldlab, source=source, amount=amount, actor=request.user
+                                report=report,
+                                fieldlab=fieldlab,
+                                source=source,
+                                amount=amount,
+                                actor=request.user,
+                                version=_posted_version(request, name),
                             )
+                        except services.CellConflict as exc:
+                            errors[name] = " ".join(exc.messages)
+                            conflict = True
                         except ValidationError as exc:
                             errors[name] = " ".join(exc.messages)
                 if errors:
                     raise ValidationError("cells")
         except ValidationError:
             messages.error(request, _("Nothing was saved: correct the marked cells."))
-            status = 400
+            status = 409 if conflict else 400
             report = hub_report(hub=hub_obj, year=year, user=request.user)
         else:
             messages.success(request, _("Draft saved."))
@@ -174,11 +189,22 @@ def report_cell(request, hub, year, fieldlab, source):
         raise PermissionDenied(_("This fieldlab is not part of this hub's report for that year."))
     name = f"cell-{fieldlab_obj.pk}-{source}"
     error = None
+    status = 200
     try:
         amount = parse_amount(request.POST.get(name, ""))
         services.report_cell_save(
-            report=report, fieldlab=fieldlab_obj, source=source, amount=amount, actor=request.user
+            report=report,
+            fieldlab=fieldlab_obj,
+            source=source,
+            amount=amount,
+            actor=request.user,
+            version=_posted_version(request, name),
         )
+    except services.CellConflict as exc:
+        # Changed meanwhile: the cell shows the stored value in its message and this editor's value in the input,
+        # with the stored version, so saving it again is a deliberate overwrite.
+        error = " ".join(exc.messages)
+        status = 409
     except ValidationError as exc:
         error = " ".join(exc.messages)
     report = hub_report(hub=hub_obj, year=year, user=request.user)
@@ -196,7 +222,7 @@ def report_cell(request, hub, year, fieldlab, source):
         "oob": True,
         "report": report,
     }
-    return render(request, "reporting/_report_cell.html", context)
+    return render(request, "reporting/_report_cell.html", context, status=status)
 
 
 @htmx_login_required

@@ -10,7 +10,10 @@ Both pages are rendered without the request: no context processors, no user, no 
 files, so they still render when the database is down or the static manifest is missing.
 """
 
+import base64
+import hashlib
 import logging
+import re
 
 from django.http import HttpResponse
 from django.template import loader
@@ -23,8 +26,21 @@ logger = logging.getLogger(__name__)
 API_PREFIX = "/api/"
 
 
+STYLE_BLOCK = re.compile(r"<style>(.*?)</style>", re.DOTALL)
+
+
 def _page(template_name: str, response_status: int) -> HttpResponse:
-    return HttpResponse(loader.render_to_string(template_name), status=response_status)
+    """The page, self-contained: its one <style> block is allowed by the Content-Security-Policy by its hash (it
+    cannot count on static files), so this response's policy stays as strict as the portal's otherwise."""
+    content = loader.render_to_string(template_name)
+    response = HttpResponse(content, status=response_status)
+    hashes = [
+        f"'sha256-{base64.b64encode(hashlib.sha256(block.encode()).digest()).decode()}'"
+        for block in STYLE_BLOCK.findall(content)
+    ]
+    if hashes:
+        response._csp_update = {"style-src": hashes}  # read by django-csp's middleware
+    return response
 
 
 def service_unavailable(request) -> HttpResponse:

@@ -126,7 +126,8 @@ def api_exception_handler(exc, context):
     elif isinstance(exc, exceptions.APIException):
         codes = exc.get_codes()
         code = codes if isinstance(codes, str) else "error"
-        response.data = _body(response.status_code, code, exc.detail, {})
+        # A parser error may name the field it found (smartindustry/api/parsers.py).
+        response.data = _body(response.status_code, code, exc.detail, getattr(exc, "errors", {}))
     else:  # Http404 / PermissionDenied from Django, already mapped by DRF
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
         code = {404: "not_found", 403: "permission_denied"}.get(response.status_code, "error")

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "django_htmx",
+    "csp",
     "accounts",
     "registry",
     "funding",
@@ -58,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # A view that cannot reach the database answers 503 (own page, or JSON under /api/), not a 500.
@@ -303,6 +306,29 @@ SPECTACULAR_SETTINGS = {
     # Generated clients: no `enum: [null]` component (NullEnum) and no `oneOf` of an enum and a blank string.
     "ENUM_ADD_EXPLICIT_BLANK_NULL_CHOICE": False,
     "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
+}
+
+# --- Content-Security-Policy (django-csp 4) ------------------------------------------------------------------
+# Every script is a file of our own (static/js/, static/vendor/): no inline <script>, no on…= handlers, no eval.
+# Styles too: static/css/portal.css only, no style="" attributes and no <style> blocks in the portal's templates.
+# Scripts may still set element.style (Chart.js sizes its canvas that way): CSP does not govern the CSSOM.
+# Exceptions, each on its own responses only: the 500/503 pages carry their small <style> block and allow exactly
+# that block by its hash (smartindustry/errors.py); the Swagger UI of the API docs (smartindustry/api/urls.py)
+# needs inline styles. data: images: Chart.js's export and the admin's icons. json_script blocks are data
+# (type="application/json"), which CSP does not execute or block.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+    }
 }
 
 LOGGING = {

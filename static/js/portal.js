@@ -42,3 +42,15 @@
   document.addEventListener("DOMContentLoaded", function () { drawAll(document); });
   document.addEventListener("htmx:afterSwap", function (event) { drawAll(event.target); });
 })();
+
+/* Behaviour that templates ask for with data- attributes (the Content-Security-Policy allows no inline handlers):
+   <select data-autosubmit> submits its form when it changes. */
+(function () {
+  "use strict";
+  document.addEventListener("change", function (event) {
+    var control = event.target;
+    if (control.matches && control.matches("[data-autosubmit]") && control.form) {
+      control.form.requestSubmit ? control.form.requestSubmit() : control.form.submit();
+    }
+  });
+})();

@@ -5,7 +5,6 @@
    - a block copied from Excel (tab-separated columns, one line per row) pasted into a cell fills the cells to the
      right and below; each filled cell fires "change", so htmx saves and checks it on its own and swaps in the cell
      with its status or its error;
-   - a select marked data-autosubmit submits its form on change (the year picker).
    Without JavaScript the grid is a plain form: "Save draft" posts every cell at once. */
 (function () {
   "use strict";
@@ -198,8 +197,5 @@
   document.addEventListener("paste", onPaste);
   document.addEventListener("focusin", function (event) {
     if (event.target.matches && event.target.matches("table[data-grid] input.amount-input")) event.target.select();
-  });
-  document.addEventListener("change", function (event) {
-    if (event.target.matches && event.target.matches("select[data-autosubmit]")) event.target.form.submit();
   });
 })();

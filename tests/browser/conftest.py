@@ -4,6 +4,7 @@ Skipped with a clear reason when /usr/bin/chromium (or the playwright package) i
 Screenshots go to test-artifacts/screenshots/ (gitignored) so a reviewer can look at the pages.
 """
 
+import contextlib
 import os
 import shutil
 from decimal import Decimal
@@ -55,20 +56,89 @@ def browser():
         browser.close()
 
 
+# Content-Security-Policy violations, as the page itself sees them: a listener installed before any page script (an
+# init script, which Playwright adds through CDP's Page.addScriptToEvaluateOnNewDocument in every frame) passes each
+# `securitypolicyviolation` event to Python at once, so a violation just before a navigation is not lost.
+CSP_LISTENER = """document.addEventListener("securitypolicyviolation", function (e) {
+  window.__cspViolation({page: String(document.location), directive: e.effectiveDirective || e.violatedDirective,
+                         blocked: e.blockedURI, source: e.sourceFile, line: e.lineNumber, sample: e.sample});
+}, true);"""
+
+
+class CspViolations(list):
+    """Every violation any page of one test reported: dicts with page, directive, blocked, source, line, sample."""
+
+    def describe(self) -> str:
+        return "\n".join(
+            f"  {v.get('page')}: {v.get('directive')} blocked {v.get('blocked') or v.get('sample') or '?'}"
+            f" ({v.get('source') or ''}:{v.get('line') or ''})"
+            for v in self
+        )
+
+
+def watch_csp(context, violations: CspViolations) -> None:
+    """Collect into `violations` every CSP violation in any page of this browser context (the event listener, and
+    Chromium's console message as a second witness)."""
+    context.expose_binding("__cspViolation", lambda source, violation: violations.append(violation))
+    context.add_init_script(CSP_LISTENER)
+
+    def on_console(message):
+        if "Content Security Policy" in message.text:
+            violations.append(
+                {
+                    "page": message.page.url if message.page else "?",
+                    "directive": "console",
+                    "sample": message.text[:300],
+                }
+            )
+
+    context.on("console", on_console)
+
+
+def assert_no_csp_violations(page, violations: CspViolations) -> None:
+    """Fail now if any page so far reported a violation (round-trips to the page first, so reports still in flight
+    from it have arrived)."""
+    if not page.is_closed():
+        page.evaluate("0")
+    assert not violations, "Content-Security-Policy violations:\n" + violations.describe()
+
+
 @pytest.fixture
-def new_page(browser, live_server):
-    """new_page(locale="nl-NL") -> a fresh page (own cookies) whose relative URLs go to the live server."""
+def csp_violations():
+    """The CSP violations of this test's pages (new_page watches every page it makes); the test fails if any."""
+    return CspViolations()
+
+
+@pytest.fixture
+def new_page(browser, live_server, csp_violations):
+    """new_page(locale="nl-NL") -> a fresh page (own cookies) whose relative URLs go to the live server.
+
+    Every page made here is watched for Content-Security-Policy violations: the test fails at its end if any page
+    reported one (call assert_no_csp_violations(page, csp_violations) to check earlier). Browser tests that make
+    their own context should call watch_csp(context, csp_violations) the same way.
+    """
     contexts = []
+    pages = []
 
     def make(locale: str = "nl-NL"):
         context = browser.new_context(base_url=live_server.url, locale=locale, viewport={"width": 1366, "height": 900})
         context.set_default_timeout(15000)
+        watch_csp(context, csp_violations)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        pages.append(page)
+        return page
 
     yield make
+    for page in pages:
+        if not page.is_closed():
+            # Let reports still in flight arrive (a page that crashed or is mid-navigation has nothing left to flush).
+            with contextlib.suppress(Exception):
+                page.evaluate("0")
     for context in contexts:
         context.close()
+    if csp_violations:
+        pytest.fail("Content-Security-Policy violations:\n" + csp_violations.describe(), pytrace=False)
 
 
 def sign_in(page, username: str) -> None:
