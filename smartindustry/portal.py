@@ -75,9 +75,13 @@ def model_choices(model, value_field: str = "slug", label_field: str = "name") -
     return load
 
 
+# The page sizes a list offers (?per_page=); the first is the default.
+PAGE_SIZES = (25, 50, 100, 250, 500)
+
+
 class PortalListView(LoginRequiredMixin, ListView):
     template_name = "portal/list.html"
-    paginate_by = 25
+    paginate_by = PAGE_SIZES[0]
     filterset_class = None
     filter_fields: list[FilterField] = []
     table: type[Table] = Table
@@ -91,7 +95,7 @@ class PortalListView(LoginRequiredMixin, ListView):
 
     def _filterset(self):
         params = self.request.GET.copy()
-        for key in ("page", "sort", "format"):
+        for key in ("page", "per_page", "sort", "format"):
             params.pop(key, None)
         filterset = self.filterset_class(params or None, queryset=self.base_queryset(), request=self.request)
         form = filterset.form
@@ -137,6 +141,21 @@ class PortalListView(LoginRequiredMixin, ListView):
         ordering = (sort, "pk") if sort else (*self.default_ordering, "pk")
         return qs.order_by(*ordering)
 
+    def get_paginate_by(self, queryset):
+        """The page size the reader chose (?per_page=), if it is one of PAGE_SIZES; otherwise the default."""
+        try:
+            size = int(self.request.GET.get("per_page", ""))
+        except ValueError:
+            return self.paginate_by
+        return size if size in PAGE_SIZES else self.paginate_by
+
+    def paginate_queryset(self, queryset, page_size):
+        """Like ListView's, but a page past the end (a bookmark of a list that shrank, ?page=9999) shows the last
+        page instead of a 404, and a page that is not a number shows the first."""
+        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
     def get(self, request, *args, **kwargs):
         fmt = request.GET.get("format")
         if fmt in EXPORT_FORMATS:
@@ -155,6 +174,23 @@ class PortalListView(LoginRequiredMixin, ListView):
                 params[key] = value
         return "?" + params.urlencode() if params else "?"
 
+    def _page_links(self, page) -> dict:
+        """Previous/next and the numbered pages, with "…" where pages are left out (1 2 … 7 8 9 … 32 33)."""
+        if page is None:
+            return {"previous": None, "next": None, "numbers": []}
+        numbers = []
+        for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=2):
+            if number == page.paginator.ELLIPSIS:
+                numbers.append({"number": None, "url": None, "current": False})
+            else:
+                url = self._url_with(page=None if number == 1 else number)
+                numbers.append({"number": number, "url": url, "current": number == page.number})
+        return {
+            "previous": self._url_with(page=page.previous_page_number()) if page.has_previous() else None,
+            "next": self._url_with(page=page.next_page_number()) if page.has_next() else None,
+            "numbers": numbers,
+        }
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         sort = self.current_sort()
@@ -169,16 +205,23 @@ class PortalListView(LoginRequiredMixin, ListView):
             headers.append(header)
         rows = self.table.page_rows(context["object_list"])
         page = context.get("page_obj")
+        per_page = self.get_paginate_by(None)
         context.update(
             title=self.title,
             filterset=self.filterset,
             headers=headers,
             rows=rows,
             export_links=[(fmt.upper(), self._url_with(format=fmt, page=None)) for fmt in EXPORT_FORMATS],
-            page_links={
-                "previous": self._url_with(page=page.previous_page_number()) if page and page.has_previous() else None,
-                "next": self._url_with(page=page.next_page_number()) if page and page.has_next() else None,
-            },
+            page_links=self._page_links(page),
+            page_sizes=PAGE_SIZES,
+            per_page=per_page,
+            # The page-size form carries every other parameter (filters, sort) and starts again at page 1.
+            page_size_params=[
+                (key, value)
+                for key, values in self.request.GET.lists()
+                if key not in ("page", "per_page", "format")
+                for value in values
+            ],
             create_url=self.create_url,
         )
         return context
