@@ -9,6 +9,7 @@ from django.utils.formats import get_format, number_format
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import Fieldlab, Hub
+from smartindustry.forms import SlugFromNameMixin
 
 from .fields import EDITABLE_FIELDS, RECIPIENT_FIELDS, recipient_lookup
 from .models import Funder, FundingRecord
@@ -63,7 +64,7 @@ class AmountField(forms.CharField):
         return value
 
 
-class FunderForm(forms.ModelForm):
+class FunderForm(SlugFromNameMixin, forms.ModelForm):
     class Meta:
         model = Funder
         fields = ["name", "slug", "source", "kind", "province", "provenance", "provenance_source"]

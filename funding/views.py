@@ -18,6 +18,7 @@ from registry.services import registry_record_create, registry_record_delete, re
 from reporting.choices import WorkflowAction
 from smartindustry.constants import EXPORT_FORMATS
 from smartindustry.exporters import table_response
+from reporting.workflow import period_check_open
 from smartindustry.portal import (
     PROVENANCE_FILTER,
     FilterField,
@@ -233,6 +234,7 @@ def funding_record_delete_view(request, pk):
         request,
         obj=record,
         delete=lambda: funding_record_delete(record=record, actor=request.user),
+        precheck=lambda: period_check_open(record),
         cancel_url=reverse("funding:funding_record_detail", args=[pk]),
         success_url=reverse("funding:funding_record_list"),
     )

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView
 
 from smartindustry.constants import EXPORT_CHUNK_SIZE, EXPORT_FORMATS
+from smartindustry.deletion import deletion_preview
 from smartindustry.exporters import table_response
 from smartindustry.models import Provenance
 from smartindustry.services import StaleVersion
@@ -309,14 +310,39 @@ def form_values(form: forms.ModelForm) -> dict:
     return {name: form.cleaned_data[name] for name in form.fields if name in form.cleaned_data}
 
 
-def confirm_delete(request, *, obj, delete: Callable[[], None], cancel_url: str, success_url: str):
-    """GET: ask for confirmation. POST: delete through the service; a refusal is shown and nothing changes."""
-    context = {"object": obj, "cancel_url": cancel_url, "verbose_name": obj._meta.verbose_name}
+def confirm_delete(
+    request,
+    *,
+    obj,
+    delete: Callable[[], None],
+    cancel_url: str,
+    success_url: str,
+    precheck: Callable[[], None] | None = None,
+):
+    """GET: show what the delete would take with it and what stops it, then ask. POST: delete through the
+    service; a refusal is shown and nothing changes. ``precheck`` raises the service's ValidationError for a
+    refusal that is not a relation (a closed reporting period), so the page can say it before the POST."""
+    preview = deletion_preview(obj)
+    refusals = []
+    if precheck is not None:
+        try:
+            precheck()
+        except ValidationError as exc:
+            refusals = exc.messages
+    context = {
+        "object": obj,
+        "cancel_url": cancel_url,
+        "verbose_name": obj._meta.verbose_name,
+        "preview": preview,
+        "refusals": refusals,
+        "possible": preview.possible and not refusals,
+    }
     if request.method == "POST":
         try:
             delete()
         except ValidationError as exc:
             context["refusal"] = " ".join(exc.messages)
+            context["possible"] = False
             return render(request, "portal/confirm_delete.html", context, status=409)
         messages.success(request, _("%(name)s was deleted.") % {"name": obj})
         return HttpResponseRedirect(success_url)

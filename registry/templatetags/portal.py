@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from funding.choices import source_colour
+from smartindustry.forms import error_summary, prepare_form
 
 register = template.Library()
 
@@ -24,6 +25,18 @@ def eur(value, decimals=2):
     # Round half up first: Django's number_format cuts decimals off rather than rounding them.
     amount = amount.quantize(Decimal(1).scaleb(-int(decimals)), rounding=ROUND_HALF_UP)
     return "€\u00a0" + number_format(amount, decimal_pos=int(decimals), use_l10n=True, force_grouping=True)
+
+
+@register.simple_tag
+def prepared_form(form):
+    """The form with its required fields marked and its first error focused (smartindustry.forms.prepare_form),
+    the list of its errors for the summary at the top, and whether any field is required:
+    ``{% prepared_form form as prepared %}`` → ``prepared.errors``, ``prepared.has_required``."""
+    prepare_form(form)
+    return {
+        "errors": error_summary(form),
+        "has_required": any(f.required and not f.widget.is_hidden for f in form.fields.values()),
+    }
 
 
 @register.filter

@@ -138,9 +138,12 @@ def test_bureau_edit_records_the_change(bureau_client, network):
 
 
 def test_delete_asks_for_confirmation_first(bureau_client, network):
-    response = bureau_client.get("/hubs/zuid/delete/")
+    from tests import factories
+
+    factories.FieldlabFactory(slug="lonely", hub=network["zuid"])
+    response = bureau_client.get("/fieldlabs/lonely/delete/")
     assert response.status_code == 200 and "Yes, delete" in response.content.decode()
-    assert Hub.objects.filter(slug="zuid").exists()
+    assert Fieldlab.objects.filter(slug="lonely").exists()
 
 
 def test_delete_of_a_referenced_record_is_refused_and_nothing_changes(bureau_client, network):
