@@ -16,9 +16,9 @@ from jobs.services import job_create
 from registry.models import Fieldlab, Hub, Province
 from registry.services import registry_record_create, registry_record_delete, registry_record_update
 from reporting.choices import WorkflowAction
+from reporting.workflow import period_check_open
 from smartindustry.constants import EXPORT_FORMATS
 from smartindustry.exporters import table_response
-from reporting.workflow import period_check_open
 from smartindustry.portal import (
     PROVENANCE_FILTER,
     FilterField,
