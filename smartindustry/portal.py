@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView
@@ -27,6 +28,7 @@ from smartindustry.constants import EXPORT_CHUNK_SIZE, EXPORT_FORMATS
 from smartindustry.deletion import deletion_preview
 from smartindustry.exporters import table_response
 from smartindustry.models import Provenance
+from smartindustry.reasons import reason_label
 from smartindustry.services import StaleVersion
 from smartindustry.tables import Table
 
@@ -280,14 +282,14 @@ def history_entries(instance: models.Model, *, limit: int = 50) -> list[dict]:
                 new = ", ".join(str(v) for v in change.new) or "—"
             else:
                 old, new = _display(model_field, change.old, related), _display(model_field, change.new, related)
-            changes.append({"field": model_field.verbose_name, "old": old, "new": new})
+            changes.append({"field": capfirst(model_field.verbose_name), "old": old, "new": new})
         entries.append(
             {
                 "date": record.history_date,
                 "user": record.history_user,
                 "type": record.history_type,
                 "type_label": {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}[record.history_type],
-                "reason": record.history_change_reason or "",
+                "reason": reason_label(record.history_change_reason or "", model),
                 "changes": changes,
             }
         )

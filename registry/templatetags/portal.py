@@ -1,6 +1,6 @@
 """Template filters of the portal: euro amounts in the active language's format, provenance and status badges."""
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils.formats import number_format
@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from funding.choices import source_colour
+from smartindustry.formats import format_eur
 from smartindustry.forms import error_summary, prepare_form
 
 register = template.Library()
@@ -15,16 +16,14 @@ register = template.Library()
 
 @register.filter
 def eur(value, decimals=2):
-    """€ 1.234.567,89 in Dutch, € 1,234,567.89 in English; '—' for nothing."""
+    """€ 1.234.567,89 in Dutch, € 1,234,567.89 in English; '—' for nothing (smartindustry.formats.format_eur)."""
     if value in (None, ""):
         return "—"
     try:
-        amount = Decimal(value)
+        Decimal(value)
     except (InvalidOperation, TypeError, ValueError):
         return value
-    # Round half up first: Django's number_format cuts decimals off rather than rounding them.
-    amount = amount.quantize(Decimal(1).scaleb(-int(decimals)), rounding=ROUND_HALF_UP)
-    return "€\u00a0" + number_format(amount, decimal_pos=int(decimals), use_l10n=True, force_grouping=True)
+    return format_eur(value, decimals)
 
 
 @register.simple_tag
