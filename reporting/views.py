@@ -253,7 +253,7 @@ def report_submit(request, hub, year):
 
 
 def lines_and_measurements(records: int, measurements: int) -> str:
-    """"1 line and 2 measurements", each noun in its right number (ngettext), numbers as the page shows them."""
+    """ "1 line and 2 measurements", each noun in its right number (ngettext), numbers as the page shows them."""
     return _("%(records)s and %(measurements)s") % {
         "records": ngettext("%(n)s line", "%(n)s lines", records) % {"n": num(records)},
         "measurements": ngettext("%(n)s measurement", "%(n)s measurements", measurements) % {"n": num(measurements)},
