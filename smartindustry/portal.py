@@ -283,13 +283,16 @@ def history_entries(instance: models.Model, *, limit: int = 50) -> list[dict]:
             else:
                 old, new = _display(model_field, change.old, related), _display(model_field, change.new, related)
             changes.append({"field": capfirst(model_field.verbose_name), "old": old, "new": new})
+        type_label = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}[record.history_type]
+        reason = reason_label(record.history_change_reason or "", model)
         entries.append(
             {
                 "date": record.history_date,
                 "user": record.history_user,
                 "type": record.history_type,
-                "type_label": {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}[record.history_type],
-                "reason": reason_label(record.history_change_reason or "", model),
+                "type_label": type_label,
+                # "Aangemaakt (aangemaakt)" says it twice: a reason that only repeats the kind of entry is left out.
+                "reason": "" if reason.lower() == type_label.lower() else reason,
                 "changes": changes,
             }
         )

@@ -79,7 +79,7 @@ def test_coordinator_reports_bureau_approves_and_the_totals_move(new_page, netwo
     # The history shows both steps: the coordinator's submission and the bureau's approval.
     page.goto(f"/funding/{record.pk}/")
     history = page.locator(".history-table tbody").inner_text()
-    assert "coord-noord" in history and "submitted" in history
+    assert "coord-noord" in history and "Gewijzigd (ingediend)" in history  # the reason in the page's language
     assert "bureau-anna" in history and "approved" in history
 
     page.goto(f"/fieldlabs/{network['rosf'].slug}/")
