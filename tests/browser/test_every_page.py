@@ -62,7 +62,7 @@ def _shape(path: str) -> str:
     """/fieldlabs/rosf/edit/ → /fieldlabs/*/edit/: the second segment names a record unless it is a fixed word."""
     fixed = {"new", "import", "review", "template", "runs", "search", "changes", "log"}
     parts = path.strip("/").split("/")
-    shaped = [p if i == 0 or p in fixed or not p else "*" for i, p in enumerate(parts)]
+    shaped = ["*" if i == 1 and p not in fixed else p for i, p in enumerate(parts)]
     return "/" + "/".join(re.sub(r"^\d+$", "#", p) for p in shaped) + ("/" if path.endswith("/") else "")
 
 
