@@ -75,8 +75,11 @@ def portal_pages(page) -> list[str]:
             continue
         seen_shapes.add(_shape(path))
         response = page.goto(path)
-        if response is None or response.status >= 400 or urlsplit(page.url).path != path:
-            continue  # a redirect (/reports/ → the hub's year) is visited under its own address
+        if response is None or response.status >= 400:
+            continue
+        if urlsplit(page.url).path != path:
+            queue.insert(0, urlsplit(page.url).path)  # a redirect (/reports/ → the hub's year): visit where it led
+            continue
         pages.append(path)
         hrefs = page.eval_on_selector_all("a[href]:not([download])", "els => els.map(a => a.getAttribute('href'))")
         for href in hrefs:
