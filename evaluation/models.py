@@ -18,7 +18,15 @@ from simple_history.models import HistoricalRecords
 
 from reporting.choices import RecordStatus
 from reporting.models import ReviewableModel
-from smartindustry.models import YEAR_MAX, YEAR_MIN, ProvenanceModel, TimeStampedModel, bounded_text_field, year_range_q
+from smartindustry.models import (
+    YEAR_MAX,
+    YEAR_MIN,
+    Bilingual,
+    ProvenanceModel,
+    TimeStampedModel,
+    bounded_text_field,
+    year_range_q,
+)
 
 from .choices import (
     BAND_VERDICTS,
@@ -34,11 +42,12 @@ from .choices import (
 year_validators = [MinValueValidator(YEAR_MIN), MaxValueValidator(YEAR_MAX)]
 
 
-class ActivityType(ProvenanceModel):
+class ActivityType(Bilingual, ProvenanceModel):
     """A kind of activity the programme funds and the evaluation judges (awareness, skills, …)."""
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=200, unique=True)
+    name_nl = models.CharField(_("name (Dutch)"), max_length=200, blank=True)
     lead_level = models.CharField(_("lead level"), max_length=16, choices=LeadLevel.choices, blank=True)
     # Recommendation 4 asks for one lead level per activity; a second one is recorded, not hidden, so the check
     # can name the activities where the lead is shared.
@@ -92,18 +101,19 @@ class ActivityType(ProvenanceModel):
         ]
 
     def __str__(self):
-        return self.name
+        return self.localized("name")
 
     @property
     def lead_level_count(self) -> int:
         return bool(self.lead_level) + bool(self.shared_lead_level)
 
 
-class Bottleneck(ProvenanceModel):
+class Bottleneck(Bilingual, ProvenanceModel):
     """What entrepreneurs run into when they digitalise (no time, no skills, unclear business case …)."""
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=200, unique=True)
+    name_nl = models.CharField(_("name (Dutch)"), max_length=200, blank=True)
     description = bounded_text_field(_("description"), blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()
@@ -114,14 +124,15 @@ class Bottleneck(ProvenanceModel):
         verbose_name_plural = _("bottlenecks")
 
     def __str__(self):
-        return self.name
+        return self.localized("name")
 
 
-class Indicator(ProvenanceModel):
+class Indicator(Bilingual, ProvenanceModel):
     """A countable output (companies reached, people trained, experiments …)."""
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=200, unique=True)
+    name_nl = models.CharField(_("name (Dutch)"), max_length=200, blank=True)
     unit = models.CharField(_("unit"), max_length=32, choices=IndicatorUnit.choices)
     description = bounded_text_field(_("description"), blank=True)
     history = HistoricalRecords()
@@ -138,14 +149,15 @@ class Indicator(ProvenanceModel):
         ]
 
     def __str__(self):
-        return self.name
+        return self.localized("name")
 
 
-class OutputGoal(ProvenanceModel):
+class OutputGoal(Bilingual, ProvenanceModel):
     """An output an activity type should deliver. Measurable only with an indicator and at least one yearly target."""
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    name_nl = models.CharField(_("name (Dutch)"), max_length=200, blank=True)
     # PROTECT: goals are the evaluation's yardstick; deleting an activity type must not erase them silently.
     activity_type = models.ForeignKey(
         ActivityType, on_delete=models.PROTECT, related_name="output_goals", verbose_name=_("activity type")
@@ -171,7 +183,7 @@ class OutputGoal(ProvenanceModel):
         verbose_name_plural = _("output goals")
 
     def __str__(self):
-        return self.name
+        return self.localized("name")
 
 
 class OutputTarget(ProvenanceModel):
@@ -355,7 +367,7 @@ class EfficiencyNorm(ProvenanceModel):
         return f"{self.activity_type} / {self.indicator}: ≤ €{self.max_cost_per_unit}"
 
 
-class Recommendation(ProvenanceModel):
+class Recommendation(Bilingual, ProvenanceModel):
     """One of the five recommendations of the 2021 evaluation, checked against the data.
 
     A check counts items (activity types, goals …) and how many comply; the share decides the status through the
@@ -365,7 +377,9 @@ class Recommendation(ProvenanceModel):
     number = models.PositiveSmallIntegerField(_("number"), unique=True, validators=[MinValueValidator(1)])
     code = models.CharField(_("code"), max_length=32, unique=True, choices=RecommendationCode.choices)
     title = models.CharField(_("title"), max_length=200)
+    title_nl = models.CharField(_("title (Dutch)"), max_length=200, blank=True)
     text = bounded_text_field(_("recommendation"))
+    text_nl = bounded_text_field(_("recommendation (Dutch)"), blank=True)
     met_share = models.DecimalField(
         _("met from share"), max_digits=5, decimal_places=4, default=Decimal("1"),
         help_text=_("Share of complying items from which the check is met."),
@@ -393,16 +407,17 @@ class Recommendation(ProvenanceModel):
         ]
 
     def __str__(self):
-        return f"{self.number}. {self.title}"
+        return f"{self.number}. {self.localized('title')}"
 
 
-class FollowUpAction(ProvenanceModel):
+class FollowUpAction(Bilingual, ProvenanceModel):
     """What is being done about a recommendation: owner, due date, status and evidence."""
 
     recommendation = models.ForeignKey(
         Recommendation, on_delete=models.CASCADE, related_name="actions", verbose_name=_("recommendation")
     )
     title = models.CharField(_("action"), max_length=300)
+    title_nl = models.CharField(_("action (Dutch)"), max_length=300, blank=True)
     owner = models.CharField(_("owner"), max_length=200)
     due_date = models.DateField(_("due date"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=ActionStatus.choices, default=ActionStatus.OPEN)
@@ -426,7 +441,7 @@ class FollowUpAction(ProvenanceModel):
         ]
 
     def __str__(self):
-        return self.title
+        return self.localized("title")
 
 
 class EvaluationRun(TimeStampedModel):

@@ -60,6 +60,7 @@ def activity_types_reference_load(*, report: LoadReport, actor=None, update: boo
             {"code": row["code"]},
             {
                 "name": row["name"],
+                "name_nl": row.get("name_nl", ""),
                 "lead_level": row["lead_level"],
                 "sort_order": int(row["sort_order"]),
                 "target_groups": row["target_groups"],
@@ -106,13 +107,17 @@ def evaluation_reference_load(*, actor=None) -> dict[str, int]:
             )
         bottlenecks = {
             row["code"]: put(
-                Bottleneck, {"code": row["code"]}, {"name": row["name"], "sort_order": row["order"], **illustrative}
+                Bottleneck,
+                {"code": row["code"]},
+                {"name": row["name"], "name_nl": row.get("name_nl", ""), "sort_order": row["order"], **illustrative},
             )
             for row in data["bottlenecks"]
         }
         indicators = {
             row["code"]: put(
-                Indicator, {"code": row["code"]}, {"name": row["name"], "unit": row["unit"], **illustrative}
+                Indicator,
+                {"code": row["code"]},
+                {"name": row["name"], "name_nl": row.get("name_nl", ""), "unit": row["unit"], **illustrative},
             )
             for row in data["indicators"]
         }
@@ -123,6 +128,7 @@ def evaluation_reference_load(*, actor=None) -> dict[str, int]:
                 {"code": row["code"]},
                 {
                     "name": row["name"],
+                    "name_nl": row.get("name_nl", ""),
                     "activity_type": activity_types[row["activity_type"]],
                     "indicator": indicators[row["indicator"]] if row["indicator"] else None,
                     **illustrative,
@@ -149,7 +155,9 @@ def evaluation_reference_load(*, actor=None) -> dict[str, int]:
                 {
                     "number": row["number"],
                     "title": row["title"],
+                    "title_nl": row.get("title_nl", ""),
                     "text": row["text"],
+                    "text_nl": row.get("text_nl", ""),
                     "provenance": "published",
                     "provenance_source": data["recommendations_source"],
                 },
@@ -162,6 +170,7 @@ def evaluation_reference_load(*, actor=None) -> dict[str, int]:
                 FollowUpAction,
                 {"recommendation": recommendations[row["recommendation"]], "title": row["title"]},
                 {
+                    "title_nl": row.get("title_nl", ""),
                     "owner": row["owner"],
                     "due_date": due if isinstance(due, date) or due is None else date.fromisoformat(due),
                     "status": row["status"],

@@ -29,12 +29,13 @@ from smartindustry.constants import (
     YEAR_MIN,
 )
 from smartindustry.exporters import ExportColumn, export_response
+from smartindustry.models import localized_values
 
 from . import selectors
 from .checks import recommendation_checks
 from .choices import CheckStatus, EfficiencyVerdict, RunStatus, Verdict
 from .filters import parse_year_window
-from .models import ActivityType, EvaluationRun, FollowUpAction, Indicator
+from .models import ActivityType, EvaluationRun, FollowUpAction, Indicator, OutputGoal, Recommendation
 from .services import evaluation_run_start, follow_up_action_overdue
 
 ZERO = selectors.ZERO
@@ -57,9 +58,8 @@ def _funding_matrix(year_min: int, year_max: int) -> dict:
 
 
 def _names():
-    types = dict(ActivityType.objects.values_list("code", "name"))
-    indicators = dict(Indicator.objects.values_list("code", "name"))
-    return types, indicators
+    """Activity types and indicators by code, named in the page's language (reference texts are bilingual)."""
+    return localized_values(ActivityType), localized_values(Indicator)
 
 
 def _effectiveness(year_min: int, year_max: int, types: dict) -> dict:
@@ -72,6 +72,7 @@ def _effectiveness(year_min: int, year_max: int, types: dict) -> dict:
         rows.append(
             {
                 **row,
+                "name": types.get(row["activity_type"], row["name"]),
                 "verdict_label": verdict_labels.get(row["verdict"], row["verdict"]),
                 "percent": row["ratio"] * 100 if row["ratio"] is not None else None,
                 "years": [
@@ -99,7 +100,16 @@ def _effectiveness(year_min: int, year_max: int, types: dict) -> dict:
             }
         ],
     }
-    goals = [{**g, "activity_type_name": types.get(g["activity_type"], g["activity_type"])} for g in tables["goals"]]
+    goal_names, indicators = localized_values(OutputGoal), localized_values(Indicator)
+    goals = [
+        {
+            **g,
+            "activity_type_name": types.get(g["activity_type"], g["activity_type"]),
+            "goal_name": goal_names.get(g["goal"], g["goal"]),
+            "indicator_name": indicators.get(g["indicator"], g["indicator"]),
+        }
+        for g in tables["goals"]
+    ]
     return {"rows": rows, "years": years, "goals": goals, "chart": chart}
 
 
@@ -158,9 +168,18 @@ def _recommendations(year_min: int, year_max: int) -> list[dict]:
         action.overdue = follow_up_action_overdue(action)
         actions.setdefault(action.recommendation.code, []).append(action)
     labels = dict(CheckStatus.choices)
+    # The checks name records in the stored (English) text; the page names them in its own language.
+    titles = localized_values(Recommendation, "title")
+    names = {"activity_type": localized_values(ActivityType), "output_goal": localized_values(OutputGoal)}
+
+    def named(record: dict) -> dict:
+        return {**record, "name": names.get(record["kind"], {}).get(record["code"], record["name"])}
+
     return [
         {
             **check,
+            "title": titles.get(check["code"], check["title"]),
+            "records": [named(r) for r in check["records"]],
             "status_label": labels.get(check["status"], check["status"]),
             "figure_items": [_figure(key, value) for key, value in sorted(check["figures"].items())],
             "actions": actions.get(check["code"], []),

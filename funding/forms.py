@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.models import Fieldlab, Hub
 from smartindustry.constants import YEAR_MAX, YEAR_MIN
+from smartindustry.forms import SlugFromNameMixin
 
 from .choices import Source
 from .fields import EDITABLE_FIELDS, RECIPIENT_FIELDS, recipient_lookup
@@ -80,7 +81,7 @@ class AmountField(forms.CharField):
         return value
 
 
-class FunderForm(forms.ModelForm):
+class FunderForm(SlugFromNameMixin, forms.ModelForm):
     class Meta:
         model = Funder
         fields = ["name", "slug", "source", "kind", "province", "provenance", "provenance_source"]

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from registry.models import Fieldlab, Hub, ProgrammeBureau, Province
 from reporting.models import ReviewableModel
+from smartindustry.formats import format_eur
 from smartindustry.models import YEAR_MAX, YEAR_MIN, ProvenanceModel, bounded_text_field, year_range_q
 
 from .choices import FunderKind, FundingKind, Realisation, RecipientKind, RecordStatus, Source
@@ -169,7 +170,8 @@ class FundingRecord(ReviewableModel, ProvenanceModel):
         ]
 
     def __str__(self):
-        return f"{self.recipient} {self.year} {self.get_source_display()} €{self.amount}"
+        # The amount as the pages show it, in the active language (a flash message names the record by this).
+        return f"{self.recipient} {self.year} {self.get_source_display()} {format_eur(self.amount)}"
 
     @property
     def recipient(self):

@@ -17,6 +17,7 @@ from jobs.services import job_create
 from registry.models import Fieldlab, Hub, Province
 from registry.services import registry_record_create, registry_record_delete, registry_record_update
 from reporting.choices import WorkflowAction
+from reporting.workflow import period_check_open
 from smartindustry.api.renderers import XLSXRenderer
 from smartindustry.constants import EXPORT_FORMATS
 from smartindustry.exporters import table_response
@@ -238,6 +239,7 @@ def funding_record_delete_view(request, pk):
         request,
         obj=record,
         delete=lambda: funding_record_delete(record=record, actor=request.user),
+        precheck=lambda: period_check_open(record),
         cancel_url=reverse("funding:funding_record_detail", args=[pk]),
         success_url=reverse("funding:funding_record_list"),
     )

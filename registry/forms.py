@@ -1,7 +1,10 @@
 """Bureau editing forms of the registry. They only parse input; registry.services does the write."""
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+
+from smartindustry.forms import SlugFromNameMixin
 
 from .models import Company, Fieldlab, Hub, Partner
 
@@ -10,10 +13,10 @@ PROVENANCE_FIELDS = ["provenance", "provenance_source"]
 
 def _website():
     # A web address typed without a scheme is taken as https (Django 6's default, chosen now).
-    return forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    return forms.URLField(label=capfirst(_("website")), required=False, assume_scheme="https")
 
 
-class PartnerForm(forms.ModelForm):
+class PartnerForm(SlugFromNameMixin, forms.ModelForm):
     website = _website()
 
     class Meta:
@@ -21,7 +24,7 @@ class PartnerForm(forms.ModelForm):
         fields = ["name", "short_name", "slug", "kind", "joined_year", "website", "description", *PROVENANCE_FIELDS]
 
 
-class HubForm(forms.ModelForm):
+class HubForm(SlugFromNameMixin, forms.ModelForm):
     website = _website()
 
     class Meta:
@@ -40,7 +43,7 @@ class HubForm(forms.ModelForm):
         widgets = {"provinces": forms.CheckboxSelectMultiple}
 
 
-class FieldlabForm(forms.ModelForm):
+class FieldlabForm(SlugFromNameMixin, forms.ModelForm):
     website = _website()
 
     class Meta:

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts import policy
@@ -22,6 +23,7 @@ from funding.choices import Source
 from funding.forms import parse_amount, parse_number
 from funding.models import FundingRecord
 from registry.models import Hub
+from registry.templatetags.portal import num
 from smartindustry.constants import YEAR_MAX, YEAR_MIN
 from smartindustry.web import htmx_login_required, safe_next, workflow_step_response
 
@@ -299,12 +301,20 @@ def report_submit(request, hub, year):
         if outcome.records or outcome.measurements:
             messages.success(
                 request,
-                _("%(n)s records and %(m)s measurements submitted to the programme bureau.")
-                % {"n": outcome.records, "m": outcome.measurements},
+                _("%(lines)s submitted to the programme bureau.")
+                % {"lines": lines_and_measurements(outcome.records, outcome.measurements)},
             )
         else:
             messages.info(request, _("There was nothing to submit."))
     return redirect("reporting:report_year", hub=hub, year=year)
+
+
+def lines_and_measurements(records: int, measurements: int) -> str:
+    """ "1 line and 2 measurements", each noun in its right number (ngettext), numbers as the page shows them."""
+    return _("%(records)s and %(measurements)s") % {
+        "records": ngettext("%(n)s line", "%(n)s lines", records) % {"n": num(records)},
+        "measurements": ngettext("%(n)s measurement", "%(n)s measurements", measurements) % {"n": num(measurements)},
+    }
 
 
 def _ids(request, name: str) -> list[int] | None:
@@ -349,12 +359,11 @@ def report_decide(request, hub, year, action=None):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        done = _("approved") if action == WorkflowAction.APPROVE else _("returned to the hub")
-        messages.success(
-            request,
-            _("%(n)s records and %(m)s measurements %(done)s.")
-            % {"n": outcome.records, "m": outcome.measurements, "done": done},
-        )
+        lines = lines_and_measurements(outcome.records, outcome.measurements)
+        if action == WorkflowAction.APPROVE:
+            messages.success(request, _("%(lines)s approved.") % {"lines": lines})
+        else:
+            messages.success(request, _("%(lines)s returned to the hub.") % {"lines": lines})
     return HttpResponseRedirect(safe_next(request, reverse("reporting:report_review")))
 
 

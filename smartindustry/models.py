@@ -3,6 +3,7 @@
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .constants import TEXT_MAX_LENGTH, YEAR_MAX, YEAR_MIN
@@ -10,7 +11,9 @@ from .constants import TEXT_MAX_LENGTH, YEAR_MAX, YEAR_MIN
 __all__ = [
     "YEAR_MAX",
     "YEAR_MIN",
+    "Bilingual",
     "bounded_text_field",
+    "localized_values",
     "Provenance",
     "ProvenanceModel",
     "TimeStampedModel",
@@ -21,6 +24,24 @@ __all__ = [
 class Provenance(models.TextChoices):
     PUBLISHED = "published", _("Published")
     ILLUSTRATIVE = "illustrative", _("Illustrative")
+
+
+class Bilingual:
+    """Reference text in Dutch and English: ``name`` (or ``title`` …) holds the English text, the model's key in
+    files, imports and the API; ``name_nl`` holds the Dutch. ``localized("name")`` answers the text in the active
+    language, the English where no Dutch is stored. Chosen over django-modeltranslation: two languages, a handful
+    of reference models, and no monkey-patched descriptors between the history tables and the admin."""
+
+    def localized(self, field: str) -> str:
+        if (get_language() or "").startswith("nl"):
+            return getattr(self, f"{field}_nl", "") or getattr(self, field)
+        return getattr(self, field)
+
+
+def localized_values(model, field: str = "name", key: str = "code") -> dict:
+    """``{code: text in the active language}`` of a bilingual model, in one query."""
+    dutch = (get_language() or "").startswith("nl")
+    return {k: (nl or en) if dutch else en for k, en, nl in model.objects.values_list(key, field, f"{field}_nl")}
 
 
 def bounded_text_field(verbose_name, *, max_length: int = TEXT_MAX_LENGTH, **kwargs) -> models.TextField:

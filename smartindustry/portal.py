@@ -19,13 +19,16 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView
 
 from smartindustry.constants import EXPORT_CHUNK_SIZE, EXPORT_FORMATS
+from smartindustry.deletion import deletion_preview
 from smartindustry.exporters import table_response
 from smartindustry.models import Provenance
+from smartindustry.reasons import reason_label
 from smartindustry.services import StaleVersion
 from smartindustry.tables import Table
 
@@ -75,9 +78,13 @@ def model_choices(model, value_field: str = "slug", label_field: str = "name") -
     return load
 
 
+# The page sizes a list offers (?per_page=); the first is the default.
+PAGE_SIZES = (25, 50, 100, 250, 500)
+
+
 class PortalListView(LoginRequiredMixin, ListView):
     template_name = "portal/list.html"
-    paginate_by = 25
+    paginate_by = PAGE_SIZES[0]
     filterset_class = None
     filter_fields: list[FilterField] = []
     table: type[Table] = Table
@@ -91,7 +98,7 @@ class PortalListView(LoginRequiredMixin, ListView):
 
     def _filterset(self):
         params = self.request.GET.copy()
-        for key in ("page", "sort", "format"):
+        for key in ("page", "per_page", "sort", "format"):
             params.pop(key, None)
         filterset = self.filterset_class(params or None, queryset=self.base_queryset(), request=self.request)
         form = filterset.form
@@ -137,6 +144,21 @@ class PortalListView(LoginRequiredMixin, ListView):
         ordering = (sort, "pk") if sort else (*self.default_ordering, "pk")
         return qs.order_by(*ordering)
 
+    def get_paginate_by(self, queryset):
+        """The page size the reader chose (?per_page=), if it is one of PAGE_SIZES; otherwise the default."""
+        try:
+            size = int(self.request.GET.get("per_page", ""))
+        except ValueError:
+            return self.paginate_by
+        return size if size in PAGE_SIZES else self.paginate_by
+
+    def paginate_queryset(self, queryset, page_size):
+        """Like ListView's, but a page past the end (a bookmark of a list that shrank, ?page=9999) shows the last
+        page instead of a 404, and a page that is not a number shows the first."""
+        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
     def get(self, request, *args, **kwargs):
         fmt = request.GET.get("format")
         if fmt in EXPORT_FORMATS:
@@ -155,6 +177,23 @@ class PortalListView(LoginRequiredMixin, ListView):
                 params[key] = value
         return "?" + params.urlencode() if params else "?"
 
+    def _page_links(self, page) -> dict:
+        """Previous/next and the numbered pages, with "…" where pages are left out (1 2 … 7 8 9 … 32 33)."""
+        if page is None:
+            return {"previous": None, "next": None, "numbers": []}
+        numbers = []
+        for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=2):
+            if number == page.paginator.ELLIPSIS:
+                numbers.append({"number": None, "url": None, "current": False})
+            else:
+                url = self._url_with(page=None if number == 1 else number)
+                numbers.append({"number": number, "url": url, "current": number == page.number})
+        return {
+            "previous": self._url_with(page=page.previous_page_number()) if page.has_previous() else None,
+            "next": self._url_with(page=page.next_page_number()) if page.has_next() else None,
+            "numbers": numbers,
+        }
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         sort = self.current_sort()
@@ -169,16 +208,23 @@ class PortalListView(LoginRequiredMixin, ListView):
             headers.append(header)
         rows = self.table.page_rows(context["object_list"])
         page = context.get("page_obj")
+        per_page = self.get_paginate_by(None)
         context.update(
             title=self.title,
             filterset=self.filterset,
             headers=headers,
             rows=rows,
             export_links=[(fmt.upper(), self._url_with(format=fmt, page=None)) for fmt in EXPORT_FORMATS],
-            page_links={
-                "previous": self._url_with(page=page.previous_page_number()) if page and page.has_previous() else None,
-                "next": self._url_with(page=page.next_page_number()) if page and page.has_next() else None,
-            },
+            page_links=self._page_links(page),
+            page_sizes=PAGE_SIZES,
+            per_page=per_page,
+            # The page-size form carries every other parameter (filters, sort) and starts again at page 1.
+            page_size_params=[
+                (key, value)
+                for key, values in self.request.GET.lists()
+                if key not in ("page", "per_page", "format")
+                for value in values
+            ],
             create_url=self.create_url,
         )
         return context
@@ -236,14 +282,17 @@ def history_entries(instance: models.Model, *, limit: int = 50) -> list[dict]:
                 new = ", ".join(str(v) for v in change.new) or "—"
             else:
                 old, new = _display(model_field, change.old, related), _display(model_field, change.new, related)
-            changes.append({"field": model_field.verbose_name, "old": old, "new": new})
+            changes.append({"field": capfirst(model_field.verbose_name), "old": old, "new": new})
+        type_label = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}[record.history_type]
+        reason = reason_label(record.history_change_reason or "", model)
         entries.append(
             {
                 "date": record.history_date,
                 "user": record.history_user,
                 "type": record.history_type,
-                "type_label": {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}[record.history_type],
-                "reason": record.history_change_reason or "",
+                "type_label": type_label,
+                # "Aangemaakt (aangemaakt)" says it twice: a reason that only repeats the kind of entry is left out.
+                "reason": "" if reason.lower() == type_label.lower() else reason,
                 "changes": changes,
             }
         )
@@ -266,14 +315,39 @@ def form_values(form: forms.ModelForm) -> dict:
     return {name: form.cleaned_data[name] for name in form.fields if name in form.cleaned_data}
 
 
-def confirm_delete(request, *, obj, delete: Callable[[], None], cancel_url: str, success_url: str):
-    """GET: ask for confirmation. POST: delete through the service; a refusal is shown and nothing changes."""
-    context = {"object": obj, "cancel_url": cancel_url, "verbose_name": obj._meta.verbose_name}
+def confirm_delete(
+    request,
+    *,
+    obj,
+    delete: Callable[[], None],
+    cancel_url: str,
+    success_url: str,
+    precheck: Callable[[], None] | None = None,
+):
+    """GET: show what the delete would take with it and what stops it, then ask. POST: delete through the
+    service; a refusal is shown and nothing changes. ``precheck`` raises the service's ValidationError for a
+    refusal that is not a relation (a closed reporting period), so the page can say it before the POST."""
+    preview = deletion_preview(obj)
+    refusals = []
+    if precheck is not None:
+        try:
+            precheck()
+        except ValidationError as exc:
+            refusals = exc.messages
+    context = {
+        "object": obj,
+        "cancel_url": cancel_url,
+        "verbose_name": obj._meta.verbose_name,
+        "preview": preview,
+        "refusals": refusals,
+        "possible": preview.possible and not refusals,
+    }
     if request.method == "POST":
         try:
             delete()
         except ValidationError as exc:
             context["refusal"] = " ".join(exc.messages)
+            context["possible"] = False
             return render(request, "portal/confirm_delete.html", context, status=409)
         messages.success(request, _("%(name)s was deleted.") % {"name": obj})
         return HttpResponseRedirect(success_url)

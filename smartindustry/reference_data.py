@@ -71,7 +71,11 @@ def ensure(
         report.count("created", model)
         return instance
     differing = {name: value for name, value in values.items() if getattr(instance, name) != value}
-    if update and differing:
+    if not update:
+        # A Dutch text the files gained after the record was loaded (a `*_nl` field still empty) is filled in: it
+        # adds a translation and overwrites nothing the bureau wrote.
+        differing = {n: v for n, v in differing.items() if n.endswith("_nl") and v and not getattr(instance, n)}
+    if differing:
         for name, value in differing.items():
             setattr(instance, name, value)
         audited_save(instance, actor=actor, reason=REASON + " (updated)", validate_constraints=False)

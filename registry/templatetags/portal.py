@@ -1,6 +1,6 @@
 """Template filters of the portal: euro amounts in the active language's format, provenance and status badges."""
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils.formats import number_format
@@ -8,22 +8,34 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from funding.choices import source_colour
+from smartindustry.formats import format_eur
+from smartindustry.forms import error_summary, prepare_form
 
 register = template.Library()
 
 
 @register.filter
 def eur(value, decimals=2):
-    """€ 1.234.567,89 in Dutch, € 1,234,567.89 in English; '—' for nothing."""
+    """€ 1.234.567,89 in Dutch, € 1,234,567.89 in English; '—' for nothing (smartindustry.formats.format_eur)."""
     if value in (None, ""):
         return "—"
     try:
-        amount = Decimal(value)
+        Decimal(value)
     except (InvalidOperation, TypeError, ValueError):
         return value
-    # Round half up first: Django's number_format cuts decimals off rather than rounding them.
-    amount = amount.quantize(Decimal(1).scaleb(-int(decimals)), rounding=ROUND_HALF_UP)
-    return "€\u00a0" + number_format(amount, decimal_pos=int(decimals), use_l10n=True, force_grouping=True)
+    return format_eur(value, decimals)
+
+
+@register.simple_tag
+def prepared_form(form):
+    """The form with its required fields marked and its first error focused (smartindustry.forms.prepare_form),
+    the list of its errors for the summary at the top, and whether any field is required:
+    ``{% prepared_form form as prepared %}`` → ``prepared.errors``, ``prepared.has_required``."""
+    prepare_form(form)
+    return {
+        "errors": error_summary(form),
+        "has_required": any(f.required and not f.widget.is_hidden for f in form.fields.values()),
+    }
 
 
 @register.filter

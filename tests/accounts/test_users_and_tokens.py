@@ -124,7 +124,12 @@ def test_demo_accounts_print_working_credentials(hub):
         assert User.objects.get(username=username).check_password(password)
     assert User.objects.get(username="demo-coordinator-noord").hub == hub
     assert User.objects.get(username="demo-hub-viewer-noord").hub == hub
+    # And an administrator: a superuser whose printed password works.
+    admin_line = next(line.split() for line in lines if line.strip().startswith("superuser"))
+    admin = User.objects.get(username=admin_line[1])
+    assert admin.is_superuser and admin.is_staff and admin.check_password(admin_line[2])
     # Run again: new passwords, still one account each, the old demo token revoked.
     call_command("create_demo_accounts", stdout=io.StringIO())
-    assert User.objects.filter(username__startswith="demo-").count() == 4
+    assert User.objects.filter(username__startswith="demo-").count() == 5
+    assert User.objects.get(username="demo-admin").is_superuser
     assert ApiToken.objects.usable().filter(user__username="demo-analyst").count() == 1

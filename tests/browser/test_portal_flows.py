@@ -83,8 +83,8 @@ def test_coordinator_reports_bureau_approves_and_the_totals_move(new_page, netwo
     # The history shows both steps: the coordinator's submission and the bureau's approval.
     page.goto(f"/funding/{record.pk}/")
     history = page.locator(".history-table tbody").inner_text()
-    assert "coord-noord" in history and "submitted" in history
-    assert "bureau-anna" in history and "approved" in history
+    assert "coord-noord" in history and "Gewijzigd (ingediend)" in history  # the reason in the page's language
+    assert "bureau-anna" in history and "Gewijzigd (goedgekeurd)" in history
 
     page.goto(f"/fieldlabs/{network['rosf'].slug}/")
     screenshot(page, "flow-fieldlab")

@@ -47,8 +47,8 @@ def test_history_shows_who_when_and_what_changed(bureau_client, network):
     history = rows(bureau_client.get("/fieldlabs/rosf/"), "history")
     newest = history[1]
     assert newest[1] == "bureau-anna"
-    assert newest[2].startswith("Changed")
-    assert newest[3] == "city: Drachten → Hoogeveen"
+    assert newest[2] == "Changed (city)"  # the stored reason "changed: city", named by the field's label
+    assert newest[3] == "City: Drachten → Hoogeveen"
     assert history[-1][2].startswith("Created")
 
 
@@ -57,8 +57,8 @@ def test_funding_record_history_names_foreign_keys_and_choices(bureau_client, ne
     efro = factories.FunderFactory(name="EFRO", slug="efro", source="eu")  # the funder fits the new source
     funding_record_update(record=record, actor=network["bureau"], data={"source": "eu", "funder": efro})
     history = rows(bureau_client.get(f"/funding/{record.pk}/"), "history")
-    assert "source: Regions → European Union" in history[1][3]
-    assert "funder: — → EFRO" in history[1][3]
+    assert "Source: Regions → European Union" in history[1][3]
+    assert "Funder: — → EFRO" in history[1][3]
 
 
 def test_hub_page_lists_its_fieldlabs_with_their_funding(bureau_client):
@@ -138,9 +138,12 @@ def test_bureau_edit_records_the_change(bureau_client, network):
 
 
 def test_delete_asks_for_confirmation_first(bureau_client, network):
-    response = bureau_client.get("/hubs/zuid/delete/")
+    from tests import factories
+
+    factories.FieldlabFactory(slug="lonely", hub=network["zuid"])
+    response = bureau_client.get("/fieldlabs/lonely/delete/")
     assert response.status_code == 200 and "Yes, delete" in response.content.decode()
-    assert Hub.objects.filter(slug="zuid").exists()
+    assert Fieldlab.objects.filter(slug="lonely").exists()
 
 
 def test_delete_of_a_referenced_record_is_refused_and_nothing_changes(bureau_client, network):

@@ -7,6 +7,7 @@ from django.db import transaction
 from accounts.models import ApiToken, Role, User
 from accounts.services import api_token_create, api_token_revoke, user_create
 from registry.models import Hub
+from smartindustry.services import audited_save
 
 DEMO_ACCOUNTS = [
     ("demo-bureau", Role.BUREAU, None),
@@ -15,6 +16,9 @@ DEMO_ACCOUNTS = [
     ("demo-analyst", Role.ANALYST, None),
 ]
 DEMO_TOKEN_NAME = "demo (make run)"
+# The administrator: a superuser (every admin permission, users and groups included) who works as the bureau in
+# the portal. The bureau's own accounts reach /admin/ too, with the bureau's permissions only.
+DEMO_ADMIN = "demo-admin"
 
 
 class Command(BaseCommand):
@@ -41,6 +45,16 @@ class Command(BaseCommand):
                 user.set_password(password)
                 user.save(update_fields=["password"])
             lines.append(f"  {role:<12} {username:<24} {password}" + (f"   (hub {hub_slug})" if hub_slug else ""))
+        admin_password = secrets.token_urlsafe(12)
+        admin = User.objects.filter(username=DEMO_ADMIN).first()
+        if admin is None:
+            admin = user_create(username=DEMO_ADMIN, role=Role.BUREAU, password=admin_password, validate_password=False)
+        else:
+            admin.set_password(admin_password)
+            admin.save(update_fields=["password"])
+        if not (admin.is_superuser and admin.is_staff):
+            admin.is_superuser = admin.is_staff = True
+            audited_save(admin, actor=None, reason="superuser (make run)")
         analyst = User.objects.get(username="demo-analyst")
         for old in ApiToken.objects.filter(user=analyst, name=DEMO_TOKEN_NAME, revoked_at__isnull=True):
             api_token_revoke(token=old)
@@ -51,6 +65,8 @@ class Command(BaseCommand):
         self.stdout.write(f"  {'role':<12} {'username':<24} password")
         for line in lines:
             self.stdout.write(line)
+        self.stdout.write(self.style.SUCCESS("Administrator (every permission; the Django admin is at /admin/):"))
+        self.stdout.write(f"  {'superuser':<12} {DEMO_ADMIN:<24} {admin_password}")
         self.stdout.write(self.style.SUCCESS("Demo analyst API token (read-only):"))
         self.stdout.write(f"  {key}")
         self.stdout.write(f"  curl -H 'Authorization: Token {key}' http://127.0.0.1:{port}/api/v1/hubs/")
