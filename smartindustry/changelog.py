@@ -18,6 +18,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalChanges
 
+from smartindustry.reasons import reason_label
+
 __all__ = ["ACTIONS", "ChangeLogFilterForm", "change_log_page", "history_models"]
 
 ACTIONS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
@@ -189,7 +191,7 @@ def _entries(model, records: list) -> dict:
             model_label=str(model._meta.verbose_name).capitalize(),
             object_label=_object_label(model, record),
             url=_object_url(model, record),
-            reason=record.history_change_reason or "",
+            reason=reason_label(record.history_change_reason or "", model),
             changes=changes,
         )
     return entries
