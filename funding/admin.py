@@ -8,7 +8,7 @@ from django.contrib import admin
 
 from smartindustry.admin_base import WORKFLOW_FIELDS, ReviewableAdmin, ServiceAdmin
 
-from .models import Funder, FundingRecord, FundingRollup, FundingRollupTotal
+from .models import Funder, FundingRecord, FundingRollup, FundingRollupTotal, FundingStatusCount
 from .services import funding_record_create, funding_record_delete, funding_record_update
 
 
@@ -72,3 +72,9 @@ class RollupAdmin(ServiceAdmin):
 
 admin.site.register(FundingRollup, RollupAdmin)
 admin.site.register(FundingRollupTotal, RollupAdmin)
+
+
+@admin.register(FundingStatusCount)
+class StatusCountAdmin(RollupAdmin):
+    list_display = ("group_key", "year", "status", "records")
+    list_filter = ("year", "status")

@@ -71,6 +71,17 @@ class RollupContribution(NamedTuple):
     realisation: str
     activity_type_id: int | None
     amount: Decimal
+    status: str = RecordStatus.APPROVED.value
+
+    @property
+    def approved(self) -> bool:
+        return self.status == RecordStatus.APPROVED
+
+    @property
+    def status_key(self) -> str:
+        """The status count's key (recipient × year × status), as FundingStatusCount.group_key stores it."""
+        recipient = self.fieldlab_id or self.hub_id or self.bureau_id
+        return f"{self.recipient_kind}:{recipient}|{self.year}|{self.status}"
 
     @property
     def recipient_kind(self) -> str:
@@ -238,11 +249,9 @@ class FundingRecord(ReviewableModel, ProvenanceModel):
             instance._rollup_stored = instance.rollup_contribution()
         return instance
 
-    def rollup_contribution(self) -> "RollupContribution | None":
-        """What this record adds to the approved-funding rollups as it is now: its group and amount, or None when it
-        does not count (not approved)."""
-        if self.status != RecordStatus.APPROVED:
-            return None
+    def rollup_contribution(self) -> "RollupContribution":
+        """What this record adds to the rollups as it is now: its group, status and amount. Every record counts in
+        the status counts; only an approved one in the approved-funding rollups."""
         return RollupContribution(
             fieldlab_id=self.fieldlab_id,
             hub_id=self.hub_id,
@@ -253,6 +262,7 @@ class FundingRecord(ReviewableModel, ProvenanceModel):
             realisation=self.realisation,
             activity_type_id=self.activity_type_id,
             amount=Decimal(self.amount),
+            status=self.status,
         )
 
     def save(self, *args, **kwargs):
@@ -366,3 +376,28 @@ class FundingRollupTotal(FundingRollupBase):
     class Meta(FundingRollupBase.Meta):
         verbose_name = _("funding rollup total")
         verbose_name_plural = _("funding rollup totals")
+
+
+class FundingStatusCount(models.Model):
+    """How many funding records, of any status, each recipient has per year and status: what the reporting status
+    panel (the dashboard's) counts per hub × year × status, without counting the records. Kept by the same hook as
+    the rollups above; the hub is reached through the recipient at read time (a fieldlab may move to another hub)."""
+
+    group_key = models.CharField(max_length=80, unique=True)
+    fieldlab = models.ForeignKey(Fieldlab, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    hub = models.ForeignKey(Hub, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    bureau = models.ForeignKey(ProgrammeBureau, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    status = models.CharField(_("status"), max_length=16, choices=RecordStatus.choices)
+    records = models.IntegerField(_("records"))
+
+    class Meta:
+        verbose_name = _("funding status count")
+        verbose_name_plural = _("funding status counts")
+        constraints = [
+            models.CheckConstraint(condition=Q(records__gte=0), name="%(app_label)s_%(class)s_records_not_negative"),
+        ]
+        indexes = [models.Index(fields=["year", "status"])]
+
+    def __str__(self):
+        return f"{self.group_key}: {self.records}"

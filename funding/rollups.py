@@ -1,16 +1,18 @@
 """The approved-funding rollups, kept in the same transaction as every write to a funding record.
 
 Two levels (funding/models.py): ``FundingRollup`` per recipient × year × source × kind × realisation × activity type,
-and ``FundingRollupTotal`` without the recipient (recipient kind instead). Readers (funding/selectors.py,
-evaluation/selectors/funding.py, the checks) take the coarse level unless the question names a recipient, a hub or a
-province.
+and ``FundingRollupTotal`` without the recipient (recipient kind instead); beside them ``FundingStatusCount``, the
+number of records of every status per recipient × year (the dashboard's reporting status panel). Readers
+(funding/selectors.py, evaluation/selectors/funding.py, the checks) take the coarse level unless the question names
+a recipient, a hub or a province.
 
 **The hook.** ``funding_rollup_apply(removed=…, added=…)`` takes what records counted before a write and what they
-count after it (``FundingRecord.rollup_contribution()``: the group and the amount of an approved record, None for any
-other status) and adds the difference to both levels: one ``INSERT … ON CONFLICT (group_key) DO UPDATE SET amount =
-amount + excluded.amount`` per level, then groups left without records are deleted. Adding a difference under the
-group row's lock is what keeps concurrent writers right: each transaction adds its own change, whatever the others
-do meanwhile (recomputing a group from the records would let two writers each overwrite the other's sum).
+count after it (``FundingRecord.rollup_contribution()``: the group, status and amount; only approved ones add to the
+funding levels, every one to the status counts) and adds the difference to each level: one ``INSERT … ON CONFLICT
+(group_key) DO UPDATE SET amount = amount + excluded.amount`` per level for groups that grow, an ``UPDATE`` for those
+that shrink, then groups left without records are deleted. Adding a difference under the group row's lock is what
+keeps concurrent writers right: each transaction adds its own change, whatever the others do meanwhile (recomputing
+a group from the records would let two writers each overwrite the other's sum).
 
 **Who calls it.** Every ``save()`` and ``delete()`` of a FundingRecord, whatever the path (the services, hence the
 workflow's steps, the portal, the API, the admin, the report grid, the import; the reference data loader), through
@@ -52,8 +54,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Sum
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
-from .choices import RecordStatus
-from .models import FundingRecord, FundingRollup, FundingRollupTotal, RollupContribution
+from .models import FundingRecord, FundingRollup, FundingRollupTotal, FundingStatusCount, RollupContribution
 
 ZERO = Decimal("0.00")
 logger = logging.getLogger(__name__)
@@ -66,6 +67,13 @@ def _contribution(item: Contribution) -> RollupContribution | None:
     if item is None or isinstance(item, RollupContribution):
         return item
     return item.rollup_contribution()
+
+
+_STATUS_UPSERT = (
+    "INSERT INTO funding_fundingstatuscount (group_key, fieldlab_id, hub_id, bureau_id, year, status, records) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (group_key) DO UPDATE SET "
+    "records = funding_fundingstatuscount.records + excluded.records"
+)
 
 
 def _upsert_sql(table: str, columns: tuple[str, ...]) -> str:
@@ -95,15 +103,23 @@ def funding_rollup_apply(*, removed: Iterable[Contribution] = (), added: Iterabl
     """Take ``removed`` out of the rollups and put ``added`` in, in the caller's transaction.
 
     Each item is a FundingRecord (its current values) or a ``RollupContribution`` (what a record counted before a
-    change: ``record.rollup_contribution()`` taken before it); None and records that are not approved count nothing.
+    change: ``record.rollup_contribution()`` taken before it); None counts nothing;
+    records that are not approved count in the status counts only.
     Two or three statements per level whatever the number of items, so a bulk writer calls it once per batch.
     """
     fine: dict[str, list] = {}
     total: dict[str, list] = {}
+    statuses: dict[str, list] = {}
     for sign, items in ((-1, removed), (1, added)):
         for item in items:
             c = _contribution(item)
             if c is None:
+                continue
+            row = statuses.get(c.status_key)
+            if row is None:
+                row = statuses[c.status_key] = [c.fieldlab_id, c.hub_id, c.bureau_id, c.year, c.status, 0]
+            row[-1] += sign
+            if not c.approved:
                 continue
             for groups, key, values in (
                 (fine, c.group_key, (c.recipient_kind, c.fieldlab_id, c.hub_id, c.bureau_id)),
@@ -123,9 +139,19 @@ def funding_rollup_apply(*, removed: Iterable[Contribution] = (), added: Iterabl
                     ]
                 row[-2] += sign * c.amount
                 row[-1] += sign
-    if not fine:
+    statuses = {key: row for key, row in statuses.items() if row[-1]}
+    if not fine and not statuses:
         return
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        grown = [(key, *row) for key, row in sorted(statuses.items()) if row[-1] > 0]
+        shrunk = [(row[-1], key) for key, row in sorted(statuses.items()) if row[-1] < 0]
+        if grown:
+            cursor.executemany(_STATUS_UPSERT, grown)
+        if shrunk:
+            cursor.executemany(
+                "UPDATE funding_fundingstatuscount SET records = records + %s WHERE group_key = %s", shrunk
+            )
+            FundingStatusCount.objects.filter(group_key__in=[key for _n, key in shrunk], records__lte=0).delete()
         for model, columns, groups in (
             (FundingRollup, _FINE_COLUMNS, fine),
             (FundingRollupTotal, _TOTAL_COLUMNS, total),
@@ -161,7 +187,7 @@ def _stored_contribution(instance: FundingRecord) -> RollupContribution | None:
         return stored
     if instance.pk is None:
         return None
-    row = FundingRecord.objects.filter(pk=instance.pk, status=RecordStatus.APPROVED).first()
+    row = FundingRecord.objects.filter(pk=instance.pk).first()
     return row.rollup_contribution() if row is not None else None
 
 
@@ -208,6 +234,13 @@ _GROUP_TAIL_SQL = (
 REBUILD_SQL = (
     "DELETE FROM funding_fundingrolluptotal",
     "DELETE FROM funding_fundingrollup",
+    "DELETE FROM funding_fundingstatuscount",
+    f"""INSERT INTO funding_fundingstatuscount (group_key, fieldlab_id, hub_id, bureau_id, year, status, records)
+    SELECT {_RECIPIENT_KIND_SQL} || ':' || CAST(COALESCE(fieldlab_id, hub_id, bureau_id) AS VARCHAR(20)) || '|' ||
+           CAST(year AS VARCHAR(8)) || '|' || status,
+           fieldlab_id, hub_id, bureau_id, year, status, COUNT(*)
+    FROM funding_fundingrecord
+    GROUP BY fieldlab_id, hub_id, bureau_id, year, status""",
     f"""INSERT INTO funding_fundingrollup
         (group_key, recipient_kind, fieldlab_id, hub_id, bureau_id, year, source, kind, realisation, activity_type_id,
          amount, records)
@@ -233,10 +266,17 @@ def funding_rollups_rebuild() -> dict[str, int]:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("LOCK TABLE funding_fundingrecord IN SHARE MODE")
-            cursor.execute("LOCK TABLE funding_fundingrollup, funding_fundingrolluptotal IN EXCLUSIVE MODE")
+            cursor.execute(
+                "LOCK TABLE funding_fundingrollup, funding_fundingrolluptotal, funding_fundingstatuscount "
+                "IN EXCLUSIVE MODE"
+            )
         for statement in REBUILD_SQL:
             cursor.execute(statement)
-    return {"groups": FundingRollup.objects.count(), "totals": FundingRollupTotal.objects.count()}
+    return {
+        "groups": FundingRollup.objects.count(),
+        "totals": FundingRollupTotal.objects.count(),
+        "statuses": FundingStatusCount.objects.count(),
+    }
 
 
 _GROUP_FIELDS = ("fieldlab_id", "hub_id", "bureau_id", "year", "source", "kind", "realisation", "activity_type_id")
@@ -253,6 +293,17 @@ def funding_rollup_differences() -> list[dict]:
             for row in qs.values(*fields).annotate(s=Sum("amount"), n=records).order_by()
         }
 
+    status_fields = ("fieldlab_id", "hub_id", "bureau_id", "year", "status")
+    counted = {
+        tuple(row[f] for f in status_fields): row["n"]
+        for row in FundingRecord.objects.values(*status_fields).annotate(n=Count("id")).order_by()
+    }
+    kept = {tuple(row[f] for f in status_fields): row["records"] for row in FundingStatusCount.objects.values()}
+    status_differences = [
+        {"level": "status", "group": key, "records": counted.get(key), "rollup": kept.get(key)}
+        for key in sorted(set(counted) | set(kept), key=repr)
+        if counted.get(key) != kept.get(key)
+    ]
     raw = rows(FundingRecord.objects.approved(), _GROUP_FIELDS, Count("id"))
     fine = rows(FundingRollup.objects.all(), _GROUP_FIELDS, Sum("records"))
     differences = [
@@ -273,4 +324,4 @@ def funding_rollup_differences() -> list[dict]:
         for key in sorted(set(expected) | set(coarse), key=repr)
         if expected.get(key) != coarse.get(key)
     ]
-    return differences
+    return differences + status_differences
