@@ -76,5 +76,5 @@ admin.site.register(FundingRollupTotal, RollupAdmin)
 
 @admin.register(FundingStatusCount)
 class StatusCountAdmin(RollupAdmin):
-    list_display = ("group_key", "year", "status", "records")
+    list_display = ("group_key", "year", "status", "amount", "records")
     list_filter = ("year", "status")

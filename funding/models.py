@@ -379,9 +379,10 @@ class FundingRollupTotal(FundingRollupBase):
 
 
 class FundingStatusCount(models.Model):
-    """How many funding records, of any status, each recipient has per year and status: what the reporting status
-    panel (the dashboard's) counts per hub × year × status, without counting the records. Kept by the same hook as
-    the rollups above; the hub is reached through the recipient at read time (a fieldlab may move to another hub)."""
+    """How many funding records, of any status, each recipient has per year and status, and their amount: what the
+    reporting status panel (the dashboard's) counts per hub × year × status, and the dashboard's approved fieldlab
+    funding per year with its number of fieldlabs, without reading the records. Kept by the same hook as the rollups
+    above; the hub is reached through the recipient at read time (a fieldlab may move to another hub)."""
 
     group_key = models.CharField(max_length=80, unique=True)
     fieldlab = models.ForeignKey(Fieldlab, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
@@ -389,6 +390,7 @@ class FundingStatusCount(models.Model):
     bureau = models.ForeignKey(ProgrammeBureau, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     year = models.PositiveSmallIntegerField(_("year"))
     status = models.CharField(_("status"), max_length=16, choices=RecordStatus.choices)
+    amount = models.DecimalField(_("amount (EUR)"), max_digits=18, decimal_places=2)
     records = models.IntegerField(_("records"))
 
     class Meta:

@@ -70,8 +70,9 @@ def _contribution(item: Contribution) -> RollupContribution | None:
 
 
 _STATUS_UPSERT = (
-    "INSERT INTO funding_fundingstatuscount (group_key, fieldlab_id, hub_id, bureau_id, year, status, records) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (group_key) DO UPDATE SET "
+    "INSERT INTO funding_fundingstatuscount (group_key, fieldlab_id, hub_id, bureau_id, year, status, amount, records) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (group_key) DO UPDATE SET "
+    "amount = funding_fundingstatuscount.amount + excluded.amount, "
     "records = funding_fundingstatuscount.records + excluded.records"
 )
 
@@ -117,7 +118,8 @@ def funding_rollup_apply(*, removed: Iterable[Contribution] = (), added: Iterabl
                 continue
             row = statuses.get(c.status_key)
             if row is None:
-                row = statuses[c.status_key] = [c.fieldlab_id, c.hub_id, c.bureau_id, c.year, c.status, 0]
+                row = statuses[c.status_key] = [c.fieldlab_id, c.hub_id, c.bureau_id, c.year, c.status, ZERO, 0]
+            row[-2] += sign * c.amount
             row[-1] += sign
             if not c.approved:
                 continue
@@ -139,19 +141,22 @@ def funding_rollup_apply(*, removed: Iterable[Contribution] = (), added: Iterabl
                     ]
                 row[-2] += sign * c.amount
                 row[-1] += sign
-    statuses = {key: row for key, row in statuses.items() if row[-1]}
+    statuses = {key: row for key, row in statuses.items() if row[-1] or row[-2]}
     if not fine and not statuses:
         return
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         grown = [(key, *row) for key, row in sorted(statuses.items()) if row[-1] > 0]
-        shrunk = [(row[-1], key) for key, row in sorted(statuses.items()) if row[-1] < 0]
+        shrunk = [(row[-2], row[-1], key) for key, row in sorted(statuses.items()) if row[-1] <= 0]
         if grown:
             cursor.executemany(_STATUS_UPSERT, grown)
         if shrunk:
             cursor.executemany(
-                "UPDATE funding_fundingstatuscount SET records = records + %s WHERE group_key = %s", shrunk
+                "UPDATE funding_fundingstatuscount SET amount = amount + %s, records = records + %s "
+                "WHERE group_key = %s",
+                shrunk,
             )
-            FundingStatusCount.objects.filter(group_key__in=[key for _n, key in shrunk], records__lte=0).delete()
+            emptied = [key for _amount, count, key in shrunk if count < 0]
+            FundingStatusCount.objects.filter(group_key__in=emptied, records__lte=0).delete()
         for model, columns, groups in (
             (FundingRollup, _FINE_COLUMNS, fine),
             (FundingRollupTotal, _TOTAL_COLUMNS, total),
@@ -235,10 +240,11 @@ REBUILD_SQL = (
     "DELETE FROM funding_fundingrolluptotal",
     "DELETE FROM funding_fundingrollup",
     "DELETE FROM funding_fundingstatuscount",
-    f"""INSERT INTO funding_fundingstatuscount (group_key, fieldlab_id, hub_id, bureau_id, year, status, records)
+    f"""INSERT INTO funding_fundingstatuscount
+        (group_key, fieldlab_id, hub_id, bureau_id, year, status, amount, records)
     SELECT {_RECIPIENT_KIND_SQL} || ':' || CAST(COALESCE(fieldlab_id, hub_id, bureau_id) AS VARCHAR(20)) || '|' ||
            CAST(year AS VARCHAR(8)) || '|' || status,
-           fieldlab_id, hub_id, bureau_id, year, status, COUNT(*)
+           fieldlab_id, hub_id, bureau_id, year, status, SUM(amount), COUNT(*)
     FROM funding_fundingrecord
     GROUP BY fieldlab_id, hub_id, bureau_id, year, status""",
     f"""INSERT INTO funding_fundingrollup
@@ -294,11 +300,8 @@ def funding_rollup_differences() -> list[dict]:
         }
 
     status_fields = ("fieldlab_id", "hub_id", "bureau_id", "year", "status")
-    counted = {
-        tuple(row[f] for f in status_fields): row["n"]
-        for row in FundingRecord.objects.values(*status_fields).annotate(n=Count("id")).order_by()
-    }
-    kept = {tuple(row[f] for f in status_fields): row["records"] for row in FundingStatusCount.objects.values()}
+    counted = rows(FundingRecord.objects.all(), status_fields, Count("id"))
+    kept = rows(FundingStatusCount.objects.all(), status_fields, Sum("records"))
     status_differences = [
         {"level": "status", "group": key, "records": counted.get(key), "rollup": kept.get(key)}
         for key in sorted(set(counted) | set(kept), key=repr)

@@ -7,8 +7,8 @@ from django.db.models import Count, Sum
 from registry.models import Fieldlab, Hub
 from smartindustry.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
 
-from .choices import RecipientKind, Source
-from .models import FundingRecord, FundingRollup, FundingRollupTotal
+from .choices import RecipientKind, RecordStatus, Source
+from .models import FundingRecord, FundingRollupTotal, FundingStatusCount
 
 ZERO = Decimal("0.00")
 
@@ -26,7 +26,8 @@ def funding_overview(*, year_min: int = EVALUATION_YEAR_MIN, year_max: int = EVA
     """Headline figures: approved fieldlab funding in the window, by source and by year.
 
     Read from the rollups (funding/rollups.py), never the records: by source and the total from the coarse level (a
-    few thousand rows at most), the yearly sums with their number of fieldlabs from the per-recipient level."""
+    few thousand rows at most), the yearly sums with their number of fieldlabs from the status counts (one row per
+    fieldlab, year and status)."""
     window = {"recipient_kind": RecipientKind.FIELDLAB, "year__gte": year_min, "year__lte": year_max}
     labels = dict(Source.choices)
     by_source = [
@@ -37,7 +38,9 @@ def funding_overview(*, year_min: int = EVALUATION_YEAR_MIN, year_max: int = EVA
         .order_by("source")
     ]
     by_year = list(
-        FundingRollup.objects.filter(**window)
+        FundingStatusCount.objects.filter(
+            fieldlab__isnull=False, status=RecordStatus.APPROVED, year__gte=year_min, year__lte=year_max
+        )
         .values("year")
         .annotate(amount=Sum("amount"), fieldlabs=Count("fieldlab", distinct=True))
         .order_by("year")

@@ -11,10 +11,11 @@ _TAIL = (
     "CAST(COALESCE(activity_type_id, 0) AS VARCHAR(20))"
 )
 FILL_SQL = [
-    f"""INSERT INTO funding_fundingstatuscount (group_key, fieldlab_id, hub_id, bureau_id, year, status, records)
+    f"""INSERT INTO funding_fundingstatuscount
+        (group_key, fieldlab_id, hub_id, bureau_id, year, status, amount, records)
     SELECT {_KIND} || ':' || CAST(COALESCE(fieldlab_id, hub_id, bureau_id) AS VARCHAR(20)) || '|' ||
            CAST(year AS VARCHAR(8)) || '|' || status,
-           fieldlab_id, hub_id, bureau_id, year, status, COUNT(*)
+           fieldlab_id, hub_id, bureau_id, year, status, SUM(amount), COUNT(*)
     FROM funding_fundingrecord
     GROUP BY fieldlab_id, hub_id, bureau_id, year, status""",
     f"""INSERT INTO funding_fundingrollup
@@ -97,6 +98,7 @@ class Migration(migrations.Migration):
                 ('group_key', models.CharField(max_length=80, unique=True)),
                 ('year', models.PositiveSmallIntegerField(verbose_name='year')),
                 ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('approved', 'Approved'), ('returned', 'Returned')], max_length=16, verbose_name='status')),
+                ('amount', models.DecimalField(decimal_places=2, max_digits=18, verbose_name='amount (EUR)')),
                 ('records', models.IntegerField(verbose_name='records')),
                 ('bureau', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.programmebureau')),
                 ('fieldlab', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.fieldlab')),
