@@ -52,21 +52,20 @@ def check_national_modules(*, year_min: int, year_max: int) -> dict:
     approved regional co-financing in the window."""
     rows = list(
         ActivityType.objects.order_by("sort_order", "name").annotate(
+            # Approved funding from its coarse rollup (funding/rollups.py): a few rows per activity type.
             regional=Sum(
-                "funding_records__amount",
+                "funding_rollup_totals__amount",
                 filter=Q(
-                    funding_records__status="approved",
-                    funding_records__source=Source.REGIONAL,
-                    funding_records__year__gte=year_min,
-                    funding_records__year__lte=year_max,
+                    funding_rollup_totals__source=Source.REGIONAL,
+                    funding_rollup_totals__year__gte=year_min,
+                    funding_rollup_totals__year__lte=year_max,
                 ),
             ),
             total=Sum(
-                "funding_records__amount",
+                "funding_rollup_totals__amount",
                 filter=Q(
-                    funding_records__status="approved",
-                    funding_records__year__gte=year_min,
-                    funding_records__year__lte=year_max,
+                    funding_rollup_totals__year__gte=year_min,
+                    funding_rollup_totals__year__lte=year_max,
                 ),
             ),
         )

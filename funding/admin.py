@@ -8,7 +8,7 @@ from django.contrib import admin
 
 from smartindustry.admin_base import WORKFLOW_FIELDS, ReviewableAdmin, ServiceAdmin
 
-from .models import Funder, FundingRecord
+from .models import Funder, FundingRecord, FundingRollup, FundingRollupTotal, FundingStatusCount
 from .services import funding_record_create, funding_record_delete, funding_record_update
 
 
@@ -50,3 +50,31 @@ class FundingRecordAdmin(ReviewableAdmin):
 
     def service_delete(self, *, instance, actor):
         funding_record_delete(record=instance, actor=actor)
+
+
+class RollupAdmin(ServiceAdmin):
+    """The approved-funding rollups, to look at: derived data, written only by funding/rollups.py (repair with
+    ``manage.py rebuild_rollups``). Seeing them follows the policy; nobody adds, changes or deletes a row here."""
+
+    list_display = ("group_key", "recipient_kind", "year", "source", "kind", "realisation", "amount", "records")
+    list_filter = ("recipient_kind", "year", "source", "kind", "realisation")
+    search_fields = ("group_key",)
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+admin.site.register(FundingRollup, RollupAdmin)
+admin.site.register(FundingRollupTotal, RollupAdmin)
+
+
+@admin.register(FundingStatusCount)
+class StatusCountAdmin(RollupAdmin):
+    list_display = ("group_key", "year", "status", "amount", "records")
+    list_filter = ("year", "status")

@@ -1,10 +1,11 @@
 """Funders and funding records. (Reporting periods belong to the reporting app.)"""
 
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.functional import lazy
@@ -57,6 +58,71 @@ class Funder(ProvenanceModel):
         """A funder that stands for in-kind contributions ("… (in natura)"): its records cannot be cash."""
         name = self.name.casefold()
         return any(marker in name for marker in IN_KIND_FUNDER_MARKERS)
+
+
+class RollupContribution(NamedTuple):
+    """One approved record's share of the rollups: the fine group it belongs to and its amount."""
+
+    fieldlab_id: int | None
+    hub_id: int | None
+    bureau_id: int | None
+    year: int
+    source: str
+    kind: str
+    realisation: str
+    activity_type_id: int | None
+    amount: Decimal
+    status: str = RecordStatus.APPROVED.value
+
+    @property
+    def approved(self) -> bool:
+        return self.status == RecordStatus.APPROVED
+
+    @property
+    def status_key(self) -> str:
+        """The status count's key (recipient × year × status), as FundingStatusCount.group_key stores it."""
+        recipient = self.fieldlab_id or self.hub_id or self.bureau_id
+        return f"{self.recipient_kind}:{recipient}|{self.year}|{self.status}"
+
+    @property
+    def recipient_kind(self) -> str:
+        if self.fieldlab_id is not None:
+            return RecipientKind.FIELDLAB.value
+        if self.hub_id is not None:
+            return RecipientKind.HUB.value
+        return RecipientKind.BUREAU.value
+
+    @property
+    def group_key(self) -> str:
+        """The fine group's key, as FundingRollup.group_key stores it (the rebuild builds the same text in SQL)."""
+        recipient = self.fieldlab_id or self.hub_id or self.bureau_id
+        return (
+            f"{self.recipient_kind}:{recipient}|{self.year}|{self.source}|{self.kind}|{self.realisation}"
+            f"|{self.activity_type_id or 0}"
+        )
+
+    @property
+    def total_key(self) -> str:
+        """The coarse group's key (no recipient), as FundingRollupTotal.group_key stores it."""
+        tail = f"{self.year}|{self.source}|{self.kind}|{self.realisation}|{self.activity_type_id or 0}"
+        return f"{self.recipient_kind}|{tail}"
+
+
+# The record's columns a rollup group is made of, plus what it sums: loaded together, a record knows what it counts.
+ROLLUP_ATTNAMES = frozenset(
+    {
+        "fieldlab_id",
+        "hub_id",
+        "bureau_id",
+        "year",
+        "source",
+        "kind",
+        "realisation",
+        "activity_type_id",
+        "amount",
+        "status",
+    }
+)
 
 
 class FundingRecordQuerySet(models.QuerySet):
@@ -173,6 +239,48 @@ class FundingRecord(ReviewableModel, ProvenanceModel):
         # The amount as the pages show it, in the active language (a flash message names the record by this).
         return f"{self.recipient} {self.year} {self.get_source_display()} {format_eur(self.amount)}"
 
+    # --- what the record adds to the approved-funding rollups (funding/rollups.py keeps them) ---------------------
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # What the stored row counts, remembered at load: a later save or delete takes exactly this out of the
+        # rollups, without reading the row again. A partial load (only()/defer()) remembers nothing; the rollup
+        # hook then reads the stored row itself.
+        if ROLLUP_ATTNAMES.issubset(field_names):
+            instance._rollup_stored = instance.rollup_contribution()
+        return instance
+
+    def rollup_contribution(self) -> "RollupContribution":
+        """What this record adds to the rollups as it is now: its group, status and amount. Every record counts in
+        the status counts; only an approved one in the approved-funding rollups."""
+        return RollupContribution(
+            fieldlab_id=self.fieldlab_id,
+            hub_id=self.hub_id,
+            bureau_id=self.bureau_id,
+            year=self.year,
+            source=self.source,
+            kind=self.kind,
+            realisation=self.realisation,
+            activity_type_id=self.activity_type_id,
+            amount=Decimal(self.amount),
+            status=self.status,
+        )
+
+    def save(self, *args, **kwargs):
+        # The rollup hook runs in the save's signals; this makes the record and its rollup rows one transaction
+        # even for a caller outside atomic() (services are atomic already: then this is free).
+        with transaction.atomic(
+            using=kwargs.get("using") or router.db_for_write(type(self), instance=self), savepoint=False
+        ):
+            super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic(
+            using=kwargs.get("using") or router.db_for_write(type(self), instance=self), savepoint=False
+        ):
+            return super().delete(*args, **kwargs)
+
     @property
     def recipient(self):
         return self.fieldlab or self.hub or self.bureau
@@ -207,3 +315,93 @@ class FundingRecord(ReviewableModel, ProvenanceModel):
             }
         if errors:
             raise ValidationError(errors)
+
+
+# --- rollups: approved funding pre-summed, kept in the same transaction as every write (funding/rollups.py) --------
+
+
+class FundingRollupBase(models.Model):
+    """What both rollup levels share: a group of approved records, its summed amount and its number of records.
+
+    Derived data: written only by funding/rollups.py (the hook every write path ends in, and the rebuild). A group
+    whose last approved record goes is deleted, so a rollup never holds a group the records do not have.
+    """
+
+    # The group's columns as one text, unique: writers add to a group with one INSERT … ON CONFLICT (group_key),
+    # which PostgreSQL and SQLite both speak (NULLs in the columns would never conflict in a composite key).
+    group_key = models.CharField(max_length=120, unique=True)
+    recipient_kind = models.CharField(_("recipient kind"), max_length=16, choices=RecipientKind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    kind = models.CharField(_("cash or in kind"), max_length=16, choices=FundingKind.choices)
+    realisation = models.CharField(_("planned or realised"), max_length=16, choices=Realisation.choices)
+    amount = models.DecimalField(_("amount (EUR)"), max_digits=18, decimal_places=2)
+    records = models.IntegerField(_("records"))
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(condition=Q(records__gte=0), name="%(app_label)s_%(class)s_records_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.group_key}: €{self.amount} ({self.records})"
+
+
+class FundingRollup(FundingRollupBase):
+    """Approved funding per recipient × year × source × kind × realisation × activity type. Read when a question
+    names a recipient, a hub or a province (which are reached through the recipient)."""
+
+    # CASCADE is safe: a group exists only while approved records of the recipient exist, and those PROTECT it.
+    fieldlab = models.ForeignKey(Fieldlab, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    hub = models.ForeignKey(Hub, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    bureau = models.ForeignKey(ProgrammeBureau, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    activity_type = models.ForeignKey(
+        "evaluation.ActivityType", on_delete=models.CASCADE, null=True, blank=True, related_name="funding_rollups"
+    )
+
+    class Meta(FundingRollupBase.Meta):
+        verbose_name = _("funding rollup")
+        verbose_name_plural = _("funding rollups")
+        indexes = [models.Index(fields=["year", "source"])]
+
+
+class FundingRollupTotal(FundingRollupBase):
+    """Approved funding per recipient kind × year × source × kind × realisation × activity type: the coarse level,
+    a few thousand rows whatever the number of records or recipients. Read whenever a question does not name a
+    recipient, hub or province (the dashboard, the leverage, the yearly series, most totals)."""
+
+    activity_type = models.ForeignKey(
+        "evaluation.ActivityType", on_delete=models.CASCADE, null=True, blank=True, related_name="funding_rollup_totals"
+    )
+
+    class Meta(FundingRollupBase.Meta):
+        verbose_name = _("funding rollup total")
+        verbose_name_plural = _("funding rollup totals")
+
+
+class FundingStatusCount(models.Model):
+    """How many funding records, of any status, each recipient has per year and status, and their amount: what the
+    reporting status panel (the dashboard's) counts per hub × year × status, and the dashboard's approved fieldlab
+    funding per year with its number of fieldlabs, without reading the records. Kept by the same hook as the rollups
+    above; the hub is reached through the recipient at read time (a fieldlab may move to another hub)."""
+
+    group_key = models.CharField(max_length=80, unique=True)
+    fieldlab = models.ForeignKey(Fieldlab, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    hub = models.ForeignKey(Hub, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    bureau = models.ForeignKey(ProgrammeBureau, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    status = models.CharField(_("status"), max_length=16, choices=RecordStatus.choices)
+    amount = models.DecimalField(_("amount (EUR)"), max_digits=18, decimal_places=2)
+    records = models.IntegerField(_("records"))
+
+    class Meta:
+        verbose_name = _("funding status count")
+        verbose_name_plural = _("funding status counts")
+        constraints = [
+            models.CheckConstraint(condition=Q(records__gte=0), name="%(app_label)s_%(class)s_records_not_negative"),
+        ]
+        indexes = [models.Index(fields=["year", "status"])]
+
+    def __str__(self):
+        return f"{self.group_key}: {self.records}"

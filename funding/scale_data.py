@@ -11,10 +11,17 @@ from smartindustry.models import Provenance
 
 from .choices import FundingKind, Realisation, RecordStatus, Source
 from .models import Funder, FundingRecord
+from .rollups import funding_rollup_apply
 
 SYNTHETIC = "Synthetic scale data from `manage.py generate_scale_data`, for benchmarks only"
 FUNDERS_PER_SOURCE = 20
 BATCH = 5000
+
+
+def _insert(batch: list[FundingRecord]) -> None:
+    # bulk_create sends no signals: the rollups are kept by hand, in this transaction, once per batch.
+    bulk_create_with_history(batch, FundingRecord, batch_size=BATCH)
+    funding_rollup_apply(added=batch)
 
 
 @transaction.atomic
@@ -83,10 +90,10 @@ def scale_data_generate(*, fieldlabs: int, records: int, start_year: int = 2015)
         )
         made += 1
         if len(batch) >= BATCH:
-            bulk_create_with_history(batch, FundingRecord, batch_size=BATCH)
+            _insert(batch)
             batch = []
     if batch:
-        bulk_create_with_history(batch, FundingRecord, batch_size=BATCH)
+        _insert(batch)
     if made < records:
         raise ValueError(f"Only {made} unique records fit {fieldlabs} fieldlabs; ask for more fieldlabs.")
     return {"fieldlabs": len(created_fieldlabs), "records": made}

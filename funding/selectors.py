@@ -7,8 +7,8 @@ from django.db.models import Count, Sum
 from registry.models import Fieldlab, Hub
 from smartindustry.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
 
-from .choices import RecipientKind, Source
-from .models import FundingRecord
+from .choices import RecipientKind, RecordStatus, Source
+from .models import FundingRecord, FundingRollupTotal, FundingStatusCount
 
 ZERO = Decimal("0.00")
 
@@ -23,18 +23,32 @@ def approved_fieldlab_funding(*, year_min: int | None = None, year_max: int | No
 
 
 def funding_overview(*, year_min: int = EVALUATION_YEAR_MIN, year_max: int = EVALUATION_YEAR_MAX) -> dict:
-    """Headline figures: approved fieldlab funding in the window, by source and by year."""
-    qs = approved_fieldlab_funding(year_min=year_min, year_max=year_max)
+    """Headline figures: approved fieldlab funding in the window, by source and by year.
+
+    Read from the rollups (funding/rollups.py), never the records: by source and the total from the coarse level (a
+    few thousand rows at most), the yearly sums with their number of fieldlabs from the status counts (one row per
+    fieldlab, year and status)."""
+    window = {"recipient_kind": RecipientKind.FIELDLAB, "year__gte": year_min, "year__lte": year_max}
     labels = dict(Source.choices)
     by_source = [
         {"source": row["source"], "label": labels[row["source"]], "amount": row["amount"]}
-        for row in qs.values("source").annotate(amount=Sum("amount")).order_by("source")
+        for row in FundingRollupTotal.objects.filter(**window)
+        .values("source")
+        .annotate(amount=Sum("amount"))
+        .order_by("source")
     ]
-    by_year = list(qs.values("year").annotate(amount=Sum("amount"), fieldlabs=Count("fieldlab", distinct=True)))
+    by_year = list(
+        FundingStatusCount.objects.filter(
+            fieldlab__isnull=False, status=RecordStatus.APPROVED, year__gte=year_min, year__lte=year_max
+        )
+        .values("year")
+        .annotate(amount=Sum("amount"), fieldlabs=Count("fieldlab", distinct=True))
+        .order_by("year")
+    )
     return {
         "year_min": year_min,
         "year_max": year_max,
-        "total": qs.aggregate(total=Sum("amount", default=ZERO))["total"],
+        "total": FundingRollupTotal.objects.filter(**window).aggregate(total=Sum("amount", default=ZERO))["total"],
         "by_source": by_source,
         "by_year": sorted(by_year, key=lambda row: row["year"]),
         "hub_count": Hub.objects.count(),

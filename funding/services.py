@@ -17,6 +17,7 @@ from smartindustry.services import apply_changes, audited_delete, audited_save
 
 from .fields import EDITABLE_FIELDS
 from .models import FundingRecord
+from .rollups import funding_rollup_apply
 
 # A record's author may set EDITABLE_FIELDS (funding/fields.py, the one list of a record's fields); status and review
 # fields move only through the workflow.
@@ -51,8 +52,8 @@ def funding_records_bulk_create(*, records: list[FundingRecord], actor: User, re
     The one bulk writer of funding records (the spreadsheet import's). The caller has prepared every record as
     funding_record_create would (workflow_prepare_new: permission, open period, status) and checked the model's
     rules (importers.py does that set-wise); the database's constraints guard this write as they guard every other:
-    a violation raises IntegrityError and nothing is saved. A hook that must see every write of approved funding
-    (a rollup of totals, say) belongs here, after the insert, inside this transaction.
+    a violation raises IntegrityError and nothing is saved. The bulk insert sends no save signals, so the rollups of
+    approved funding (funding/rollups.py) are told here, after the insert, inside this transaction.
 
     On PostgreSQL the rows go in with COPY (ids drawn from the table's sequence first, so the history rows can name
     them); elsewhere with bulk_create_with_history. Both write the same rows.
@@ -72,6 +73,8 @@ def funding_records_bulk_create(*, records: list[FundingRecord], actor: User, re
             default_change_reason=reason,
             default_date=now,
         )
+    for start in range(0, len(records), BULK_BATCH_SIZE):
+        funding_rollup_apply(added=records[start : start + BULK_BATCH_SIZE])
     return len(records)
 
 

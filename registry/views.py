@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import policy
-from funding.models import FundingRecord
+from funding.models import FundingRecord, FundingRollup
 from funding.selectors import ZERO, funding_by_source_and_year
 from smartindustry.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
 from smartindustry.portal import (
@@ -60,7 +60,8 @@ class HubDetailView(PortalDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         hub = self.object
-        approved = FundingRecord.objects.approved().filter(Q(hub=hub) | Q(fieldlab__hub=hub))
+        # Approved funding from its per-recipient rollup (funding/rollups.py), not the records.
+        approved = FundingRollup.objects.filter(Q(hub=hub) | Q(fieldlab__hub=hub))
         context["matrix"] = funding_by_source_and_year(queryset=approved)
         # order_by explicitly: Meta.ordering is not applied to a query with GROUP BY (the Sum).
         context["fieldlabs"] = (
@@ -115,9 +116,7 @@ class FieldlabDetailView(PortalDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         fieldlab = self.object
-        context["matrix"] = funding_by_source_and_year(
-            queryset=FundingRecord.objects.approved().filter(fieldlab=fieldlab)
-        )
+        context["matrix"] = funding_by_source_and_year(queryset=FundingRollup.objects.filter(fieldlab=fieldlab))
         records = FundingRecord.objects.filter(fieldlab=fieldlab).select_related("funder", "activity_type")
         context["records"] = policy.visible_to(self.request.user, records)
         participations = Participation.objects.filter(fieldlab=fieldlab)

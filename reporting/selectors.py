@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from accounts import policy
 from evaluation.models import ActivityType, Indicator, Measurement, OutputGoal
 from funding.choices import FundingKind, Realisation, Source
-from funding.models import FundingRecord
+from funding.models import FundingRecord, FundingStatusCount
 from registry.models import Fieldlab, Hub
 from smartindustry.constants import REPORT_FIRST_YEAR, YEAR_MAX
 
@@ -44,8 +44,9 @@ def report_years() -> list[int]:
 
 def status_years(count: int = 6) -> list[int]:
     """The years the reporting status panel shows: the latest years that have hub or fieldlab records."""
+    # From the status counts (funding/rollups.py keeps them with every write): recipients × years, not records.
     years = list(
-        FundingRecord.objects.filter(Q(hub__isnull=False) | Q(fieldlab__hub__isnull=False))
+        FundingStatusCount.objects.filter(Q(hub__isnull=False) | Q(fieldlab__hub__isnull=False))
         .order_by("-year")
         .values_list("year", flat=True)
         .distinct()[:count]
@@ -305,13 +306,14 @@ def hub_reporting_status(*, years) -> list[dict]:
     """Per hub and year: how many of its records (its own and its fieldlabs') are in each status, and whether the
     reporting period is closed. One grouped query for the records, one for the periods, one for the hubs."""
     years = list(years)
+    # The status counts per recipient × year (kept with every write by funding/rollups.py), summed per hub.
     counts = (
-        FundingRecord.objects.filter(year__in=years)
+        FundingStatusCount.objects.filter(year__in=years)
         .filter(Q(hub__isnull=False) | Q(fieldlab__hub__isnull=False))
         .annotate(report_hub=Coalesce("hub_id", "fieldlab__hub_id"))
         .order_by()
         .values("report_hub", "year", "status")
-        .annotate(n=Count("id"))
+        .annotate(n=Sum("records"))
     )
     by_cell: dict[tuple, dict] = {}
     for row in counts:

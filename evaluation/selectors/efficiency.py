@@ -12,7 +12,7 @@ from django.db.models import F, Sum
 from django.db.models.functions import Coalesce
 
 from funding.choices import Source
-from funding.models import FundingRecord
+from funding.models import FundingRollup, FundingRollupTotal
 from registry.models import Hub
 from smartindustry.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
 
@@ -35,8 +35,7 @@ def cost_per_output(*, year_min: int = EVALUATION_YEAR_MIN, year_max: int = EVAL
     codes = dict(ActivityType.objects.values_list("id", "code"))
     indicators = dict(Indicator.objects.values_list("id", "code"))
     cost = dict(
-        FundingRecord.objects.approved()
-        .filter(year__gte=year_min, year__lte=year_max, activity_type__isnull=False)
+        FundingRollupTotal.objects.filter(year__gte=year_min, year__lte=year_max, activity_type__isnull=False)
         .values_list("activity_type_id")
         .annotate(amount=Sum("amount"))
         .values_list("activity_type_id", "amount")
@@ -83,8 +82,9 @@ def regional_cost_per_output(*, year_min: int = EVALUATION_YEAR_MIN, year_max: i
     hub_of = Coalesce(F("hub_id"), F("fieldlab__hub_id"))
     regional = {
         (row["region"], row["activity_type_id"]): row["amount"]
-        for row in FundingRecord.objects.approved()
-        .filter(year__gte=year_min, year__lte=year_max, source=Source.REGIONAL, activity_type__isnull=False)
+        for row in FundingRollup.objects.filter(
+            year__gte=year_min, year__lte=year_max, source=Source.REGIONAL, activity_type__isnull=False
+        )
         .annotate(region=hub_of)
         .filter(region__isnull=False)
         .values("region", "activity_type_id")

@@ -20,11 +20,11 @@ __all__ = [
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
+from django.db.models import Case, CharField, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from funding.choices import PRIVATE_SOURCES, PUBLIC_SOURCES, RecipientKind
-from funding.models import FundingRecord
+from funding.models import FundingRecord, FundingRollup, FundingRollupTotal
 
 from .numbers import ZERO, money, ratio
 
@@ -50,6 +50,21 @@ GROUP_EXPRESSIONS = {
 }
 GROUP_KEYS = tuple(GROUP_EXPRESSIONS)
 
+# The sums read the rollups (funding/rollups.py), kept in the same transaction as every write, never the records:
+# the coarse level (no recipient; a few thousand rows) unless the question names a recipient, a hub or a province,
+# which only the per-recipient level can answer. The rollups hold the same columns as the records (recipient_kind
+# is a column of its own), so the group expressions are the records' own, bar recipient_kind.
+RECIPIENT_KEYS = frozenset({"hub", "province", "fieldlab"})
+_ROLLUP_EXPRESSIONS = {**GROUP_EXPRESSIONS, "recipient_kind": F("recipient_kind")}
+RECORDS = Sum("records")  # a group's number of approved records
+
+
+def _rollup_for(keys: Sequence[str], filters: FundingFilters | None):
+    """The rollup rows that answer a question with these group keys and filters, filtered."""
+    filters = filters or FundingFilters()
+    fine = bool(filters.hub) or bool(RECIPIENT_KEYS.intersection(keys))
+    return filters.apply((FundingRollup if fine else FundingRollupTotal).objects.all())
+
 
 @dataclass(frozen=True)
 class FundingFilters:
@@ -71,7 +86,11 @@ class FundingFilters:
         if self.year_max is not None:
             qs = qs.filter(year__lte=self.year_max)
         if self.recipient_kind:
-            qs = qs.for_recipient_kind(self.recipient_kind)
+            # The records hold the recipient as three foreign keys; the rollups have a recipient_kind column.
+            if qs.model is FundingRecord:
+                qs = qs.for_recipient_kind(self.recipient_kind)
+            else:
+                qs = qs.filter(recipient_kind=self.recipient_kind)
         if self.hub:
             hubs = (self.hub,) if isinstance(self.hub, str) else tuple(self.hub)
             qs = qs.filter(Q(hub__slug__in=hubs) | Q(fieldlab__hub__slug__in=hubs))
@@ -103,15 +122,15 @@ def funding_totals(*, group_by: Sequence[str] = (), filters: FundingFilters | No
     if unknown or isinstance(group_by, str):
         # A programming error, not user input: parse a query string with evaluation.filters.parse_group_by first.
         raise ValueError(f"group_by must be a sequence of {GROUP_KEYS}, not {group_by!r}")
-    qs = approved_funding(filters)
+    qs = _rollup_for(keys, filters)
     aliases = {key: f"g_{key}" for key in keys}
     if not keys:
-        totals = qs.aggregate(amount=Sum("amount", default=ZERO), records=Count("id"))
+        totals = qs.aggregate(amount=Sum("amount", default=ZERO), records=Sum("records", default=0))
         return [{"amount": money(totals["amount"]), "records": totals["records"]}]
     qs = (
-        qs.annotate(**{aliases[key]: GROUP_EXPRESSIONS[key] for key in keys})
+        qs.annotate(**{aliases[key]: _ROLLUP_EXPRESSIONS[key] for key in keys})
         .values(*aliases.values())
-        .annotate(amount=Sum("amount"), records=Count("id"))
+        .annotate(amount=Sum("amount"), records=RECORDS)
         .order_by(*aliases.values())
     )
     return [
@@ -127,12 +146,7 @@ def funding_cumulative(*, filters: FundingFilters | None = None) -> list[dict]:
     # The database sums per year; the running total then adds up those few yearly sums (one per year, never one per
     # record). A correlated subquery or window over the aggregate would keep it in SQL, but SQLite re-evaluates such
     # a subquery per record, which measured minutes on 100,000 records.
-    qs = (
-        approved_funding(filters)
-        .values("year")
-        .annotate(year_amount=Sum("amount"), records=Count("id"))
-        .order_by("year")
-    )
+    qs = _rollup_for((), filters).values("year").annotate(year_amount=Sum("amount"), records=RECORDS).order_by("year")
     rows = {row["year"]: row for row in qs}
     if not rows:
         return []
@@ -156,7 +170,7 @@ def funding_cumulative(*, filters: FundingFilters | None = None) -> list[dict]:
 
 def funding_leverage(*, filters: FundingFilters | None = None) -> dict:
     """Private euro (companies) per public euro (national, regional, knowledge institutions, EU). One query."""
-    sums = approved_funding(filters).aggregate(
+    sums = _rollup_for((), filters).aggregate(
         private=Sum("amount", filter=Q(source__in=PRIVATE_SOURCES), default=ZERO),
         public=Sum("amount", filter=Q(source__in=PUBLIC_SOURCES), default=ZERO),
     )
@@ -182,11 +196,11 @@ def funding_leverage_by(*, group_by: Sequence[str] = (), filters: FundingFilters
         "private": Sum("amount", filter=Q(source__in=PRIVATE_SOURCES), default=ZERO),
         "public": Sum("amount", filter=Q(source__in=PUBLIC_SOURCES), default=ZERO),
     }
-    qs = approved_funding(filters)
+    qs = _rollup_for(keys, filters)
     aliases = {key: f"g_{key}" for key in keys}
     if keys:
         qs = (
-            qs.annotate(**{aliases[key]: GROUP_EXPRESSIONS[key] for key in keys})
+            qs.annotate(**{aliases[key]: _ROLLUP_EXPRESSIONS[key] for key in keys})
             .values(*aliases.values())
             .annotate(**sums)
             .order_by(*aliases.values())
