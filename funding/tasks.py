@@ -1,16 +1,21 @@
 """Background work of the funding pages, as jobs (jobs/): the task gets a job id, reads the job's stored file, and
 calls the import service; jobs.services.job_run records start, progress, the result or the reason it failed."""
 
+import tempfile
+
 from celery import shared_task
+from django.core.files import File
 
 from jobs.choices import JOB_TASKS, JobKind
 from jobs.models import Job
-from jobs.services import JobRefused, job_run
+from jobs.services import JobOutput, JobRefused, job_run
 from jobs.tasks import JOB_TASK_OPTIONS
+from smartindustry.api.renderers import EXPORT_PROGRESS_ROWS, CSVRenderer, XLSXRenderer
 
+from .exports import FUNDING_RECORD_EXPORT, batched, funding_records_export_queryset
 from .importers import ImportFileError, funding_records_import, read_rows
 
-__all__ = ["PREVIEW_ROWS", "funding_import_confirm_task", "funding_import_preview_task"]
+__all__ = ["PREVIEW_ROWS", "funding_export_task", "funding_import_confirm_task", "funding_import_preview_task"]
 
 PREVIEW_ROWS = 200  # the rows the preview page shows (all rows are checked)
 
@@ -50,3 +55,46 @@ def funding_import_confirm_task(self, job_id: int) -> None:
     job_run(
         job_id=job_id, beat=not self.request.is_eager, work=lambda job, progress: _import(job, progress, dry_run=False)
     )
+
+
+def _export(job: Job, progress) -> JobOutput:
+    """Write the export the request described (its owner's rows, its filters, columns and format) to a file."""
+    parameters = job.parameters
+    try:
+        queryset = funding_records_export_queryset(user=job.owner, query=parameters.get("query", {}))
+    except ValueError as exc:
+        raise JobRefused(str(exc)) from exc
+    names = parameters.get("fields")
+    total = queryset.count()
+    progress(0, total)
+    # Handed to the job's storage by job_finish; the temporary file goes away when it is closed (garbage collected).
+    output = tempfile.TemporaryFile()  # noqa: SIM115
+    if parameters.get("format") == "xlsx":
+        rows = XLSXRenderer().write(
+            FUNDING_RECORD_EXPORT.header(names),
+            FUNDING_RECORD_EXPORT.rows(queryset, names),
+            output,
+            progress=lambda done: progress(done, total),
+        )
+    else:
+        rows = 0
+
+        def counted(lines):
+            nonlocal rows
+            for line in lines:
+                rows += 1
+                if rows % EXPORT_PROGRESS_ROWS == 0:
+                    progress(rows, total)
+                yield line
+
+        output.write(CSVRenderer.header_line(FUNDING_RECORD_EXPORT.header(names)))
+        for chunk in batched(counted(FUNDING_RECORD_EXPORT.csv_lines(queryset, names))):
+            output.write(chunk)
+    output.seek(0)
+    return JobOutput(result={"rows": rows}, file=File(output, name=job.filename), filename=job.filename)
+
+
+# Safe to run again after a worker died: an export only reads, and a redelivered task writes the file anew.
+@shared_task(bind=True, name=JOB_TASKS[JobKind.EXPORT], **JOB_TASK_OPTIONS)
+def funding_export_task(self, job_id: int) -> None:
+    job_run(job_id=job_id, beat=not self.request.is_eager, work=_export)

@@ -313,3 +313,8 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 AXES_VERBOSE = False
+
+# Exports (docs/operations.md, "Exports"): up to this many rows a list's CSV/XLSX export streams in the request;
+# above it the export runs as a background job (202 + Location) that writes a file to download. gunicorn's timeout
+# (gunicorn.conf.py) is set so that the slowest export at this size completes.
+EXPORT_STREAM_MAX_ROWS = env.int("EXPORT_STREAM_MAX_ROWS", default=250_000)
