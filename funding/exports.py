@@ -37,12 +37,18 @@ from .models import FundingRecord
 from .serializers import AmountField
 
 __all__ = [
+    "API_EXPORT",
+    "PORTAL_EXPORT",
     "FUNDING_RECORD_EXPORT",
     "FUNDING_RECORD_ORDERING",
     "ExportTable",
     "batched",
     "funding_records_export_queryset",
 ]
+
+# What a background export job writes (its parameters' "list"): the API's list, or the portal's "export this view".
+API_EXPORT = "funding-records"
+PORTAL_EXPORT = "portal-funding-records"
 
 # The funding records' default order, in the API's list and in its exports.
 FUNDING_RECORD_ORDERING = ("year", "source", "pk")

@@ -11,9 +11,18 @@ from jobs.models import Job
 from jobs.services import JobOutput, JobRefused, job_run
 from jobs.tasks import JOB_TASK_OPTIONS
 from smartindustry.api.renderers import EXPORT_PROGRESS_ROWS, CSVRenderer, XLSXRenderer
+from smartindustry.constants import EXPORT_CHUNK_SIZE
+from smartindustry.exporters import rows_write
 
-from .exports import FUNDING_RECORD_EXPORT, batched, funding_records_export_queryset
+from .exports import (
+    FUNDING_RECORD_EXPORT,
+    FUNDING_RECORD_ORDERING,
+    PORTAL_EXPORT,
+    batched,
+    funding_records_export_queryset,
+)
 from .importers import ImportFileError, funding_records_import, read_rows
+from .tables import FundingRecordTable
 
 __all__ = ["PREVIEW_ROWS", "funding_export_task", "funding_import_confirm_task", "funding_import_preview_task"]
 
@@ -67,6 +76,8 @@ def _export(job: Job, progress) -> JobOutput:
     names = parameters.get("fields")
     total = queryset.count()
     progress(0, total)
+    if parameters.get("list") == PORTAL_EXPORT:
+        return _portal_export(job, queryset, total, progress)
     # Handed to the job's storage by job_finish; the temporary file goes away when it is closed (garbage collected).
     output = tempfile.TemporaryFile()  # noqa: SIM115
     if parameters.get("format") == "xlsx":
@@ -90,6 +101,25 @@ def _export(job: Job, progress) -> JobOutput:
         output.write(CSVRenderer.header_line(FUNDING_RECORD_EXPORT.header(names)))
         for chunk in batched(counted(FUNDING_RECORD_EXPORT.csv_lines(queryset, names))):
             output.write(chunk)
+    output.seek(0)
+    return JobOutput(result={"rows": rows}, file=File(output, name=job.filename), filename=job.filename)
+
+
+def _portal_export(job: Job, queryset, total: int, progress) -> JobOutput:
+    """The portal's "export this view" of the funding list: its table's columns, sort and BOM, as the streamed file
+    (smartindustry/exporters.py) has them; model instances, as the list's table reads them."""
+    parameters = job.parameters
+    queryset = queryset.select_related("fieldlab", "hub", "bureau", "funder", "activity_type").order_by(
+        *parameters.get("ordering") or FUNDING_RECORD_ORDERING
+    )
+    output = tempfile.TemporaryFile()  # noqa: SIM115 (handed to the job's storage; see _export)
+    rows = rows_write(
+        parameters.get("format", "csv"),
+        header=FundingRecordTable.export_keys(),
+        rows=FundingRecordTable.export_rows(queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE)),
+        fileobj=output,
+        progress=lambda done: progress(done, total),
+    )
     output.seek(0)
     return JobOutput(result={"rows": rows}, file=File(output, name=job.filename), filename=job.filename)
 

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 import django_filters as df
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
@@ -24,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView
 
 from smartindustry.constants import EXPORT_CHUNK_SIZE, EXPORT_FORMATS
-from smartindustry.exporters import table_response
+from smartindustry.exporters import table_response, xlsx_refusal
 from smartindustry.models import Provenance
 from smartindustry.services import StaleVersion
 from smartindustry.tables import Table
@@ -137,14 +138,43 @@ class PortalListView(LoginRequiredMixin, ListView):
         ordering = (sort, "pk") if sort else (*self.default_ordering, "pk")
         return qs.order_by(*ordering)
 
+    # A list that can export in the background: (fmt, row count) → the Job; its page offers the file when done.
+    export_job_start = None
+
+    def export_ordering(self) -> list[str]:
+        sort = self.current_sort()
+        return [sort, "pk"] if sort else [*self.default_ordering, "pk"]
+
+    def export_filters(self) -> dict[str, list[str]]:
+        return {key: values for key, values in self.request.GET.lists() if key not in ("page", "sort", "format")}
+
     def get(self, request, *args, **kwargs):
         fmt = request.GET.get("format")
         if fmt in EXPORT_FORMATS:
-            # chunk_size: Django refuses iterator() without it after prefetch_related (the hubs' provinces); each
-            # chunk then runs its prefetch once.
-            rows = self.get_queryset().iterator(chunk_size=EXPORT_CHUNK_SIZE)
-            return table_response(fmt, table=self.table, objects=rows, filename=self.export_name)
+            return self.export(request, fmt)
         return super().get(request, *args, **kwargs)
+
+    def export(self, request, fmt: str):
+        """Stream the file up to EXPORT_STREAM_MAX_ROWS rows; above it a background job (the job page shows progress
+        and then the download), or, for a list without one, a message. Never a file cut short."""
+        queryset = self.get_queryset()
+        count = queryset.count()
+        refusal = xlsx_refusal(count) if fmt == "xlsx" else None
+        if refusal is None and count > settings.EXPORT_STREAM_MAX_ROWS:
+            if self.export_job_start is not None:
+                job = self.export_job_start(fmt, count)
+                return redirect("jobs:job_detail", pk=job.pk)
+            refusal = _(
+                "This selection has %(count)s rows; this list exports at most %(max)s at once. Narrow the selection "
+                "with the filters."
+            ) % {"count": f"{count:,}", "max": f"{settings.EXPORT_STREAM_MAX_ROWS:,}"}
+        if refusal:
+            messages.error(request, refusal)
+            return HttpResponseRedirect(self._url_with(format=None))
+        # chunk_size: Django refuses iterator() without it after prefetch_related (the hubs' provinces); each
+        # chunk then runs its prefetch once.
+        rows = queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE)
+        return table_response(fmt, table=self.table, objects=rows, filename=self.export_name)
 
     def _url_with(self, **changes) -> str:
         params = self.request.GET.copy()

@@ -20,7 +20,7 @@ from smartindustry.api.views import EXPORT_CHUNK_SIZE, ServiceModelViewSet
 
 from .. import services
 from ..choices import RecordStatus
-from ..exports import FUNDING_RECORD_EXPORT, FUNDING_RECORD_ORDERING
+from ..exports import API_EXPORT, FUNDING_RECORD_EXPORT, FUNDING_RECORD_ORDERING
 from ..fields import KEY_OF_MODEL_FIELD
 from ..filtersets import FunderFilterSet, FundingRecordFilterSet
 from ..models import Funder, FundingRecord
@@ -106,7 +106,7 @@ class FundingRecordViewSet(ServiceModelViewSet):
 
     def export_job_start(self, request, count: int, filename: str):
         parameters = {
-            "list": "funding-records",
+            "list": API_EXPORT,
             "format": request.accepted_renderer.format,
             "query": {key: values for key, values in request.query_params.lists() if key != "format"},
             "fields": requested_field_names(request, self.serializer_class),

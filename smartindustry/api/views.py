@@ -11,7 +11,8 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.response import Response
 
-from smartindustry.constants import EXPORT_CHUNK_SIZE, XLSX_MAX_DATA_ROWS
+from smartindustry.constants import EXPORT_CHUNK_SIZE
+from smartindustry.exporters import xlsx_refusal
 
 from .exceptions import PreconditionFailed, PreconditionRequired
 from .renderers import TabularRenderer
@@ -132,16 +133,6 @@ class ApiViewMixin:
 class ExportTooLarge(exceptions.APIException):
     status_code = 400
     default_code = "export_too_large"
-
-
-def xlsx_refusal(count: int) -> str | None:
-    """Why an XLSX of ``count`` data rows cannot be made (Excel's sheet limit), or None."""
-    if count <= XLSX_MAX_DATA_ROWS:
-        return None
-    return _(
-        "This selection has %(count)s rows; an Excel sheet holds at most %(max)s. Export it as CSV, or narrow the "
-        "selection with the list's filters."
-    ) % {"count": f"{count:,}", "max": f"{XLSX_MAX_DATA_ROWS:,}"}
 
 
 class ExportListMixin:

@@ -22,7 +22,7 @@ from funding.choices import RecordStatus, Source
 from funding.models import FundingRecord
 from jobs.choices import JobKind, JobStatus
 from jobs.models import Job
-from smartindustry.api import views as api_views
+from smartindustry import exporters
 from smartindustry.api.renderers import STREAM_FAILED_LINE, ExportStreamFailed
 from tests import factories
 
@@ -188,7 +188,7 @@ def test_an_xlsx_job_writes_the_sheet(mixed, settings):
 
 
 def test_xlsx_above_excels_row_limit_is_refused_with_json(mixed, monkeypatch):
-    monkeypatch.setattr(api_views, "XLSX_MAX_DATA_ROWS", 2)
+    monkeypatch.setattr(exporters, "XLSX_MAX_DATA_ROWS", 2)
     client = mixed.client("bureau")
     response = client.get("/api/v1/funding-records/?format=xlsx")
     assert response.status_code == 400
