@@ -219,3 +219,22 @@ def test_a_stream_that_breaks_off_ends_with_an_error_line_and_an_error(mixed, mo
     lines = b"".join(received).decode().splitlines()
     assert lines[-1] == STREAM_FAILED_LINE.format(rows=2).strip()
     assert lines[1:3] == ["1,first", "2,second"]
+
+
+def test_the_columns_written_as_stored_hold_only_safe_choices():
+    """The fast path writes the constrained choice columns without the escaping; that is only right while no choice
+    is empty or starts like a formula."""
+    assert exports.choice_columns_need_no_escaping()
+    assert [f.key for f in exports.stored_as_is()] == [
+        "source",
+        "kind",
+        "realisation",
+        "status",
+        "provenance",
+    ]
+
+
+def test_openpyxl_writes_with_lxml():
+    import openpyxl.xml
+
+    assert openpyxl.xml.LXML  # lxml installed (pyproject), so XLSX is written by lxml, not the pure-Python writer
