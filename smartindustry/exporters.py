@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from smartindustry.api.renderers import EXPORT_PROGRESS_ROWS, TABULAR_RENDERERS
@@ -31,6 +32,13 @@ def _cell(value):
         # Money keeps two decimals; a ratio keeps the places it was quantised to (0.3000 stays 0.3000).
         return value.quantize(Decimal("0.01"))
     return value
+
+
+def stream_max_rows(fmt: str) -> int:
+    """The most rows an export of ``fmt`` sends in the request; above it, a job (or a refusal). docs/operations.md"""
+    if fmt == "xlsx":
+        return min(settings.EXPORT_STREAM_MAX_ROWS, settings.EXPORT_XLSX_STREAM_MAX_ROWS)
+    return settings.EXPORT_STREAM_MAX_ROWS
 
 
 def xlsx_refusal(count: int) -> str | None:

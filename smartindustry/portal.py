@@ -13,7 +13,6 @@ from urllib.parse import urlencode
 
 import django_filters as df
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
@@ -25,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView
 
 from smartindustry.constants import EXPORT_CHUNK_SIZE, EXPORT_FORMATS
-from smartindustry.exporters import table_response, xlsx_refusal
+from smartindustry.exporters import stream_max_rows, table_response, xlsx_refusal
 from smartindustry.models import Provenance
 from smartindustry.services import StaleVersion
 from smartindustry.tables import Table
@@ -160,14 +159,15 @@ class PortalListView(LoginRequiredMixin, ListView):
         queryset = self.get_queryset()
         count = queryset.count()
         refusal = xlsx_refusal(count) if fmt == "xlsx" else None
-        if refusal is None and count > settings.EXPORT_STREAM_MAX_ROWS:
+        limit = stream_max_rows(fmt)
+        if refusal is None and count > limit:
             if self.export_job_start is not None:
                 job = self.export_job_start(fmt, count)
                 return redirect("jobs:job_detail", pk=job.pk)
             refusal = _(
                 "This selection has %(count)s rows; this list exports at most %(max)s at once. Narrow the selection "
                 "with the filters."
-            ) % {"count": f"{count:,}", "max": f"{settings.EXPORT_STREAM_MAX_ROWS:,}"}
+            ) % {"count": f"{count:,}", "max": f"{limit:,}"}
         if refusal:
             messages.error(request, refusal)
             return HttpResponseRedirect(self._url_with(format=None))

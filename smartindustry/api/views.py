@@ -3,7 +3,6 @@
 import hashlib
 import math
 
-from django.conf import settings
 from django.http import HttpResponseNotModified
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -12,7 +11,7 @@ from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.response import Response
 
 from smartindustry.constants import EXPORT_CHUNK_SIZE
-from smartindustry.exporters import xlsx_refusal
+from smartindustry.exporters import stream_max_rows, xlsx_refusal
 
 from .exceptions import PreconditionFailed, PreconditionRequired
 from .renderers import TabularRenderer
@@ -142,9 +141,10 @@ class ExportListMixin:
     with them it holds exactly the page JSON would show, so the same query gives the same rows in every format.
 
     A list with an ``export_table`` (the funding records: funding/exports.py) is exported straight from the
-    database, without the serializer, and its exports above ``settings.EXPORT_STREAM_MAX_ROWS`` rows become a
-    background job: ``202 Accepted`` with the job as JSON and ``Location`` naming it (``export_job_start``). An XLSX
-    above Excel's sheet limit is refused with a 400. Other lists stream through their serializer.
+    database, without the serializer. Above ``stream_max_rows`` (EXPORT_STREAM_MAX_ROWS; for XLSX also
+    EXPORT_XLSX_STREAM_MAX_ROWS) its export becomes a background job: ``202 Accepted`` with the job as JSON and
+    ``Location`` naming it (``export_job_start``). An XLSX above Excel's sheet limit is refused with a 400. Other
+    lists stream through their serializer.
     """
 
     export_basename: str | None = None
@@ -179,7 +179,7 @@ class ExportListMixin:
         refusal = xlsx_refusal(count) if renderer.format == "xlsx" else None
         if refusal:
             raise ExportTooLarge(refusal)
-        if count > settings.EXPORT_STREAM_MAX_ROWS and self.export_job_start is not None:
+        if count > stream_max_rows(renderer.format) and self.export_job_start is not None:
             return self.export_job_start(request, count, filename)
         header = self.export_table.header(names)
         if renderer.format == "csv":

@@ -322,3 +322,6 @@ AXES_VERBOSE = False
 # above it the export runs as a background job (202 + Location) that writes a file to download. gunicorn's timeout
 # (gunicorn.conf.py) is set so that the slowest export at this size completes.
 EXPORT_STREAM_MAX_ROWS = env.int("EXPORT_STREAM_MAX_ROWS", default=250_000)
+# XLSX is built whole before it is sent (a zip's directory comes last) and costs far more per row than CSV: its own,
+# lower bound (the lower of the two applies).
+EXPORT_XLSX_STREAM_MAX_ROWS = env.int("EXPORT_XLSX_STREAM_MAX_ROWS", default=25_000)
