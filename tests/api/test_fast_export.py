@@ -238,3 +238,10 @@ def test_openpyxl_writes_with_lxml():
     import openpyxl.xml
 
     assert openpyxl.xml.LXML  # lxml installed (pyproject), so XLSX is written by lxml, not the pure-Python writer
+
+
+def test_xlsx_becomes_a_job_at_its_own_lower_bound(mixed, settings):
+    settings.EXPORT_STREAM_MAX_ROWS, settings.EXPORT_XLSX_STREAM_MAX_ROWS = 1000, 2
+    client = mixed.client("bureau")
+    assert client.get("/api/v1/funding-records/?format=csv").status_code == 200
+    assert client.get("/api/v1/funding-records/?format=xlsx").status_code == 202
