@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from smartindustry.api.renderers import EXPORT_PROGRESS_ROWS, TABULAR_RENDERERS
@@ -34,6 +35,11 @@ def _cell(value):
     return value
 
 
+def grouped(number: int) -> str:
+    """1,048,575 in English, 1.048.575 in Dutch."""
+    return number_format(number, force_grouping=True)
+
+
 def stream_max_rows(fmt: str) -> int:
     """The most rows an export of ``fmt`` sends in the request; above it, a job (or a refusal). docs/operations.md"""
     if fmt == "xlsx":
@@ -49,7 +55,7 @@ def xlsx_refusal(count: int) -> str | None:
     return _(
         "This selection has %(count)s rows; an Excel sheet holds at most %(max)s. Export it as CSV, or narrow the "
         "selection with the list's filters."
-    ) % {"count": f"{count:,}", "max": f"{XLSX_MAX_DATA_ROWS:,}"}
+    ) % {"count": grouped(count), "max": grouped(XLSX_MAX_DATA_ROWS)}
 
 
 def _cells(rows: Iterable[dict]) -> Iterable[dict]:

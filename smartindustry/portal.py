@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView
 
 from smartindustry.constants import EXPORT_CHUNK_SIZE, EXPORT_FORMATS
-from smartindustry.exporters import stream_max_rows, table_response, xlsx_refusal
+from smartindustry.exporters import grouped, stream_max_rows, table_response, xlsx_refusal
 from smartindustry.models import Provenance
 from smartindustry.services import StaleVersion
 from smartindustry.tables import Table
@@ -167,7 +167,7 @@ class PortalListView(LoginRequiredMixin, ListView):
             refusal = _(
                 "This selection has %(count)s rows; this list exports at most %(max)s at once. Narrow the selection "
                 "with the filters."
-            ) % {"count": f"{count:,}", "max": f"{limit:,}"}
+            ) % {"count": grouped(count), "max": grouped(limit)}
         if refusal:
             messages.error(request, refusal)
             return HttpResponseRedirect(self._url_with(format=None))
