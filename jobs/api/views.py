@@ -1,5 +1,8 @@
 from django.http import FileResponse, Http404, HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
@@ -23,6 +26,11 @@ class JobViewSet(ApiViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def get_queryset(self):
         return policy.visible_to(self.request.user, super().get_queryset())
 
+    @extend_schema(
+        summary=_("The file an export job wrote"),
+        description=_("Once the job is done; its owner and the bureau only (404 for anyone else, and before)."),
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         """The file an export job wrote, once it is done (owner and bureau only, like the job)."""
