@@ -47,6 +47,14 @@ def stream_max_rows(fmt: str) -> int:
     return settings.EXPORT_STREAM_MAX_ROWS
 
 
+def too_many_rows(count: int, limit: int) -> str:
+    """The message for an export above its list's bound where no background job exists for it."""
+    return _(
+        "This selection has %(count)s rows; this list exports at most %(max)s at once. Narrow the selection with the "
+        "filters."
+    ) % {"count": grouped(count), "max": grouped(limit)}
+
+
 def xlsx_refusal(count: int) -> str | None:
     """Why an XLSX of ``count`` data rows cannot be made (an Excel sheet's limit), or None. The API answers it as a
     400, the portal as a message on the list."""

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView
 
 from smartindustry.constants import EXPORT_CHUNK_SIZE, EXPORT_FORMATS
-from smartindustry.exporters import grouped, stream_max_rows, table_response, xlsx_refusal
+from smartindustry.exporters import stream_max_rows, table_response, too_many_rows, xlsx_refusal
 from smartindustry.models import Provenance
 from smartindustry.services import StaleVersion
 from smartindustry.tables import Table
@@ -164,10 +164,7 @@ class PortalListView(LoginRequiredMixin, ListView):
             if self.export_job_start is not None:
                 job = self.export_job_start(fmt, count)
                 return redirect("jobs:job_detail", pk=job.pk)
-            refusal = _(
-                "This selection has %(count)s rows; this list exports at most %(max)s at once. Narrow the selection "
-                "with the filters."
-            ) % {"count": grouped(count), "max": grouped(limit)}
+            refusal = too_many_rows(count, limit)
         if refusal:
             messages.error(request, refusal)
             return HttpResponseRedirect(self._url_with(format=None))

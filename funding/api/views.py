@@ -16,7 +16,8 @@ from jobs.services import job_create
 from registry.services import registry_record_create, registry_record_delete, registry_record_update
 from smartindustry.api.renderers import TabularRenderer
 from smartindustry.api.serializers import requested_field_names
-from smartindustry.api.views import EXPORT_CHUNK_SIZE, ServiceModelViewSet
+from smartindustry.api.views import EXPORT_CHUNK_SIZE, ExportTooLarge, ServiceModelViewSet
+from smartindustry.exporters import stream_max_rows, too_many_rows
 
 from .. import services
 from ..choices import RecordStatus
@@ -156,7 +157,12 @@ class FundingRecordViewSet(ServiceModelViewSet):
     def three_sixty_giving(self, request):
         approved = self.filter_queryset(self.get_queryset()).filter(status=RecordStatus.APPROVED)
         renderer = request.accepted_renderer
-        if not isinstance(renderer, TabularRenderer) and not approved.exists():
+        count = approved.count()
+        limit = stream_max_rows(renderer.format)
+        if count > limit:
+            # Streamed through the serializers, with no background job: refused rather than cut by the timeout.
+            raise ExportTooLarge(too_many_rows(count, limit))
+        if not isinstance(renderer, TabularRenderer) and not count:
             # The 360Giving package schema requires at least one grant ("grants": minItems 1), so an empty
             # selection has no valid JSON package: say so with a 404 instead of serving an invalid {"grants": []}.
             # (A spreadsheet of no rows is still a valid sheet: its header.)

@@ -245,3 +245,16 @@ def test_xlsx_becomes_a_job_at_its_own_lower_bound(mixed, settings):
     client = mixed.client("bureau")
     assert client.get("/api/v1/funding-records/?format=csv").status_code == 200
     assert client.get("/api/v1/funding-records/?format=xlsx").status_code == 202
+
+
+def test_a_360giving_export_above_the_bound_is_refused_not_cut(mixed, settings):
+    """360Giving streams through its serializers and has no background job: above the bound a 400 says so."""
+    settings.EXPORT_STREAM_MAX_ROWS = 2
+    client = mixed.client("analyst")
+    for fmt in ("json", "csv"):
+        response = client.get(f"/api/v1/funding-records/360giving/?format={fmt}")
+        assert response.status_code == 400
+        assert response.json()["code"] == "export_too_large"
+        assert "Narrow the selection" in response.json()["detail"]
+    settings.EXPORT_STREAM_MAX_ROWS = 1000
+    assert client.get("/api/v1/funding-records/360giving/?format=csv").status_code == 200
