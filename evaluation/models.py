@@ -464,6 +464,8 @@ class EvaluationRun(TimeStampedModel):
     )
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # When its task was last sent: the sweeper re-sends a pending run at most once per JOBS_PENDING_RESEND_MINUTES.
+    sent_at = models.DateTimeField(_("last sent"), null=True, blank=True)
     # Stamped every few seconds by the worker while the run computes; the sweeper fails a running run without it.
     heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
 

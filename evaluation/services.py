@@ -176,6 +176,7 @@ def evaluation_run_start(*, actor: User | None, parameters: dict | None = None) 
     run = EvaluationRun.objects.create(
         parameters={"year_min": year_min, "year_max": year_max},
         created_by=actor if actor is not None and actor.pk else None,
+        sent_at=timezone.now(),  # sent when this transaction commits
     )
     # robust: a failing eager run is logged and marked failed on the run; it must not break the request that asked.
     transaction.on_commit(lambda: signature(EVALUATION_RUN_TASK, args=(run.pk,)).delay(), robust=True)
@@ -184,8 +185,9 @@ def evaluation_run_start(*, actor: User | None, parameters: dict | None = None) 
 
 def evaluation_runs_sweep(*, now=None) -> dict:
     """The jobs sweeper's rules for runs (jobs/services.py ``jobs_sweep``): a running run without a heartbeat for
-    JOBS_STALE_MINUTES failed (its worker died); a pending run is sent again after JOBS_PENDING_RESEND_MINUTES and
-    failed after JOBS_PENDING_GIVE_UP_MINUTES (its task was never delivered)."""
+    JOBS_STALE_MINUTES failed (its worker died); a pending run is sent again after JOBS_PENDING_RESEND_MINUTES (and
+    again only once its last sending is that old) and failed after JOBS_PENDING_GIVE_UP_MINUTES (its task was never
+    delivered)."""
     now = now or timezone.now()
     stale = now - timedelta(minutes=settings.JOBS_STALE_MINUTES)
     give_up = now - timedelta(minutes=settings.JOBS_PENDING_GIVE_UP_MINUTES)
@@ -208,11 +210,13 @@ def evaluation_runs_sweep(*, now=None) -> dict:
         % {"n": settings.JOBS_PENDING_GIVE_UP_MINUTES},
     )
     resent = 0
-    for run_id in EvaluationRun.objects.filter(status=RunStatus.PENDING, created_at__lt=resend).values_list(
-        "pk", flat=True
-    ):
-        signature(EVALUATION_RUN_TASK, args=(run_id,)).delay()
-        resent += 1
+    not_sent_lately = Q(sent_at__isnull=True) | Q(sent_at__lt=resend)
+    pending = EvaluationRun.objects.filter(not_sent_lately, status=RunStatus.PENDING, created_at__lt=resend)
+    for run_id in pending.values_list("pk", flat=True):
+        # At most once per JOBS_PENDING_RESEND_MINUTES (compare and set: of two sweepers, one sends).
+        if EvaluationRun.objects.filter(not_sent_lately, pk=run_id, status=RunStatus.PENDING).update(sent_at=now):
+            signature(EVALUATION_RUN_TASK, args=(run_id,)).delay()
+            resent += 1
     return {"failed_stale": failed_stale, "resent": resent, "failed_pending": failed_pending}
 
 

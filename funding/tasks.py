@@ -1,16 +1,31 @@
 """Background work of the funding pages, as jobs (jobs/): the task gets a job id, reads the job's stored file, and
 calls the import service; jobs.services.job_run records start, progress, the result or the reason it failed."""
 
+import tempfile
+
 from celery import shared_task
+from django.conf import settings
+from django.core.files import File
 
 from jobs.choices import JOB_TASKS, JobKind
 from jobs.models import Job
-from jobs.services import JobRefused, job_run
+from jobs.services import JobOutput, JobRefused, job_run
 from jobs.tasks import JOB_TASK_OPTIONS
+from smartindustry.api.renderers import EXPORT_PROGRESS_ROWS, CSVRenderer, XLSXRenderer
+from smartindustry.constants import EXPORT_CHUNK_SIZE
+from smartindustry.exporters import rows_write
 
+from .exports import (
+    FUNDING_RECORD_EXPORT,
+    FUNDING_RECORD_ORDERING,
+    PORTAL_EXPORT,
+    batched,
+    funding_records_export_queryset,
+)
 from .importers import ImportFileError, funding_records_import, read_rows
+from .tables import FundingRecordTable
 
-__all__ = ["funding_import_confirm_task", "funding_import_preview_task"]
+__all__ = ["funding_export_task", "funding_import_confirm_task", "funding_import_preview_task"]
 
 
 def _import(job: Job, progress, *, dry_run: bool) -> dict:
@@ -51,3 +66,71 @@ def funding_import_confirm_task(self, job_id: int) -> None:
     job_run(
         job_id=job_id, beat=not self.request.is_eager, work=lambda job, progress: _import(job, progress, dry_run=False)
     )
+
+
+def _export(job: Job, progress) -> JobOutput:
+    """Write the export the request described (its owner's rows, its filters, columns and format) to a file."""
+    parameters = job.parameters
+    try:
+        queryset = funding_records_export_queryset(user=job.owner, query=parameters.get("query", {}))
+    except ValueError as exc:
+        raise JobRefused(str(exc)) from exc
+    names = parameters.get("fields")
+    total = queryset.count()
+    progress(0, total)
+    if parameters.get("list") == PORTAL_EXPORT:
+        return _portal_export(job, queryset, total, progress)
+    # Handed to the job's storage by job_finish; the temporary file goes away when it is closed (garbage collected).
+    output = tempfile.TemporaryFile()  # noqa: SIM115
+    if parameters.get("format") == "xlsx":
+        rows = XLSXRenderer().write(
+            FUNDING_RECORD_EXPORT.header(names),
+            FUNDING_RECORD_EXPORT.rows(queryset, names),
+            output,
+            progress=lambda done: progress(done, total),
+        )
+    else:
+        rows = 0
+        # A COPY holds its connection until the last row: progress written on that same connection would wait for
+        # it for ever. Progress has its own connection in a real worker on PostgreSQL (JOBS_PROGRESS_DATABASE,
+        # "jobs"); where it has not (tests), the heartbeat and the final result are what the page shows.
+        report = queryset.db != settings.JOBS_PROGRESS_DATABASE or not FUNDING_RECORD_EXPORT.copy_supported(queryset)
+
+        def counted(lines):
+            nonlocal rows
+            for line in lines:
+                rows += 1
+                if report and rows % EXPORT_PROGRESS_ROWS == 0:
+                    progress(rows, total)
+                yield line
+
+        output.write(CSVRenderer.header_line(FUNDING_RECORD_EXPORT.header(names)))
+        for chunk in batched(counted(FUNDING_RECORD_EXPORT.csv_lines(queryset, names))):
+            output.write(chunk)
+    output.seek(0)
+    return JobOutput(result={"rows": rows}, file=File(output, name=job.filename), filename=job.filename)
+
+
+def _portal_export(job: Job, queryset, total: int, progress) -> JobOutput:
+    """The portal's "export this view" of the funding list: its table's columns, sort and BOM, as the streamed file
+    (smartindustry/exporters.py) has them; model instances, as the list's table reads them."""
+    parameters = job.parameters
+    queryset = queryset.select_related("fieldlab", "hub", "bureau", "funder", "activity_type").order_by(
+        *parameters.get("ordering") or FUNDING_RECORD_ORDERING
+    )
+    output = tempfile.TemporaryFile()  # noqa: SIM115 (handed to the job's storage; see _export)
+    rows = rows_write(
+        parameters.get("format", "csv"),
+        header=FundingRecordTable.export_keys(),
+        rows=FundingRecordTable.export_rows(queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE)),
+        fileobj=output,
+        progress=lambda done: progress(done, total),
+    )
+    output.seek(0)
+    return JobOutput(result={"rows": rows}, file=File(output, name=job.filename), filename=job.filename)
+
+
+# Safe to run again after a worker died: an export only reads, and a redelivered task writes the file anew.
+@shared_task(bind=True, name=JOB_TASKS[JobKind.EXPORT], **JOB_TASK_OPTIONS)
+def funding_export_task(self, job_id: int) -> None:
+    job_run(job_id=job_id, beat=not self.request.is_eager, work=_export)

@@ -6,8 +6,8 @@ from django.db.models import Count, Q, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts import policy
@@ -35,6 +35,7 @@ from smartindustry.web import workflow_step_response
 
 from . import forms
 from .choices import FundingKind, Realisation, RecipientKind, RecordStatus, Source
+from .exports import PORTAL_EXPORT
 from .filtersets import FunderFilterSet, FundingRecordFilterSet
 from .importers import ImportFileError, check_file, import_template_xlsx
 from .models import Funder, FundingRecord
@@ -158,6 +159,20 @@ class FundingRecordListView(PortalListView):
         return policy.visible_to(
             self.request.user,
             FundingRecord.objects.select_related("fieldlab", "hub", "bureau", "funder", "activity_type"),
+        )
+
+    def export_job_start(self, fmt: str, count: int):
+        """Above EXPORT_STREAM_MAX_ROWS: the worker writes this view's file (funding/tasks.py, same columns)."""
+        parameters = {
+            "list": PORTAL_EXPORT,
+            "format": fmt,
+            "query": self.export_filters(),
+            "ordering": self.export_ordering(),
+            "language": get_language(),
+            "rows": count,
+        }
+        return job_create(
+            kind=JobKind.EXPORT, owner=self.request.user, filename=f"{self.export_name}.{fmt}", parameters=parameters
         )
 
     def get_context_data(self, **kwargs):

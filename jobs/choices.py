@@ -25,5 +25,5 @@ FINISHED = (JobStatus.DONE, JobStatus.FAILED)
 JOB_TASKS = {
     JobKind.IMPORT_PREVIEW: "funding.import_preview",
     JobKind.IMPORT_CONFIRM: "funding.import_confirm",
-    JobKind.EXPORT: "funding.export",  # not written yet: large exports as jobs (issue #9 item 4) are still to do
+    JobKind.EXPORT: "funding.export",
 }

@@ -33,6 +33,9 @@ class Job(TimeStampedModel):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    # When its task was last sent (created, or re-sent by the sweeper): the sweeper re-sends a pending job at most
+    # once per JOBS_PENDING_RESEND_MINUTES, not on every sweep.
+    sent_at = models.DateTimeField(_("last sent"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

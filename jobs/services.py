@@ -18,7 +18,7 @@ from celery import signature
 from django.conf import settings
 from django.core.files.base import File
 from django.db import connections, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -66,6 +66,7 @@ def job_create(
     """Record a job and send its task once the caller's transaction commits. ``file``: an upload to store with the
     job; ``stored_file``: a file already stored (an import's confirm job reads its preview's file)."""
     job = Job(kind=kind, owner=owner, parameters=parameters or {}, filename=filename or getattr(file, "name", ""))
+    job.sent_at = timezone.now()  # sent when this transaction commits
     job.full_clean(exclude=["file"])
     if file is not None:
         job.file.save(job.filename or "upload", file, save=False)
@@ -223,7 +224,9 @@ def jobs_sweep(*, now=None) -> dict:
     - running, no heartbeat for JOBS_STALE_MINUTES: its worker died (kill -9, out of memory, the hard time limit, a
       database that went away mid-job): failed, with that reason.
     - pending for JOBS_PENDING_RESEND_MINUTES: its task was never delivered (Redis was down or restarted without
-      persistence): sent again. Pending for JOBS_PENDING_GIVE_UP_MINUTES: failed.
+      persistence): sent again, and again only when its last sending (``sent_at``) is JOBS_PENDING_RESEND_MINUTES
+      old, so a backed-up queue does not collect a duplicate per sweep. Pending for JOBS_PENDING_GIVE_UP_MINUTES:
+      failed.
     """
     now = now or timezone.now()
     stale = now - timedelta(minutes=settings.JOBS_STALE_MINUTES)
@@ -247,8 +250,12 @@ def jobs_sweep(*, now=None) -> dict:
         )
         counts["failed_pending"] += 1
     resend = now - timedelta(minutes=settings.JOBS_PENDING_RESEND_MINUTES)
-    for job in Job.objects.filter(status=JobStatus.PENDING, created_at__lt=resend):
+    not_sent_lately = Q(sent_at__isnull=True) | Q(sent_at__lt=resend)
+    for job in Job.objects.filter(not_sent_lately, status=JobStatus.PENDING, created_at__lt=resend):
         with transaction.atomic():
+            # Compare and set: of two sweepers (or a sweep and a re-send in flight), one sends.
+            if not Job.objects.filter(not_sent_lately, pk=job.pk, status=JobStatus.PENDING).update(sent_at=now):
+                continue
             job_enqueue(job=job)
         counts["resent"] += 1
     return counts

@@ -24,6 +24,9 @@ EXPORT_FORMATS = ("csv", "xlsx")
 # list's prefetches once, so memory stays flat and queries grow with chunks, not rows.
 EXPORT_CHUNK_SIZE = 2000
 
+# Data rows an Excel sheet holds (1,048,576 rows, one of them the header). A larger XLSX export is refused.
+XLSX_MAX_DATA_ROWS = 1_048_575
+
 # The longest free text a person types into the registry (descriptions, evidence notes, review comments). Bounded so
 # a pasted megabyte is refused with a message instead of stored and shown on every page.
 TEXT_MAX_LENGTH = 10_000

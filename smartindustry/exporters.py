@@ -13,7 +13,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from smartindustry.api.renderers import TABULAR_RENDERERS
+from django.conf import settings
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from smartindustry.api.renderers import EXPORT_PROGRESS_ROWS, TABULAR_RENDERERS
+from smartindustry.constants import XLSX_MAX_DATA_ROWS
 from smartindustry.tables import Table
 
 
@@ -30,11 +35,64 @@ def _cell(value):
     return value
 
 
+def grouped(number: int) -> str:
+    """1,048,575 in English, 1.048.575 in Dutch."""
+    return number_format(number, force_grouping=True)
+
+
+def stream_max_rows(fmt: str) -> int:
+    """The most rows an export of ``fmt`` sends in the request; above it, a job (or a refusal). docs/operations.md"""
+    if fmt == "xlsx":
+        return min(settings.EXPORT_STREAM_MAX_ROWS, settings.EXPORT_XLSX_STREAM_MAX_ROWS)
+    return settings.EXPORT_STREAM_MAX_ROWS
+
+
+def too_many_rows(count: int, limit: int) -> str:
+    """The message for an export above its list's bound where no background job exists for it."""
+    return _(
+        "This selection has %(count)s rows; this list exports at most %(max)s at once. Narrow the selection with the "
+        "filters."
+    ) % {"count": grouped(count), "max": grouped(limit)}
+
+
+def xlsx_refusal(count: int) -> str | None:
+    """Why an XLSX of ``count`` data rows cannot be made (an Excel sheet's limit), or None. The API answers it as a
+    400, the portal as a message on the list."""
+    if count <= XLSX_MAX_DATA_ROWS:
+        return None
+    return _(
+        "This selection has %(count)s rows; an Excel sheet holds at most %(max)s. Export it as CSV, or narrow the "
+        "selection with the list's filters."
+    ) % {"count": grouped(count), "max": grouped(XLSX_MAX_DATA_ROWS)}
+
+
+def _cells(rows: Iterable[dict]) -> Iterable[dict]:
+    return ({key: _cell(value) for key, value in row.items()} for row in rows)
+
+
+def rows_write(fmt: str, *, header: Sequence[str], rows: Iterable[dict], fileobj, progress=None) -> int:
+    """The file ``rows_response`` would send, written to ``fileobj`` (a background export job); the number of data
+    rows. ``progress(rows)`` every EXPORT_PROGRESS_ROWS rows."""
+    renderer = TABULAR_RENDERERS[fmt]()
+    if fmt != "csv":
+        return renderer.write(list(header), _cells(rows), fileobj, progress=progress)
+    lines = renderer.iter_lines(list(header), _cells(rows), bom=True)
+    fileobj.write(next(lines).encode("utf-8") + next(lines).encode("utf-8"))  # the BOM, the header
+    count = 0
+    for line in lines:
+        fileobj.write(line.encode("utf-8"))
+        count += 1
+        if progress is not None and count % EXPORT_PROGRESS_ROWS == 0:
+            progress(count)
+    return count
+
+
 def rows_response(fmt: str, *, header: Sequence[str], rows: Iterable[dict], filename: str):
     """A file of ``fmt`` (one of EXPORT_FORMATS) with these columns, streamed as the rows come."""
     renderer = TABULAR_RENDERERS[fmt]()
-    cells = ({key: _cell(value) for key, value in row.items()} for row in rows)
-    return renderer.stream_response(cells, header=list(header), filename=f"{filename}.{renderer.format}", bom=True)
+    return renderer.stream_response(
+        _cells(rows), header=list(header), filename=f"{filename}.{renderer.format}", bom=True
+    )
 
 
 def table_response(fmt: str, *, table: type[Table], objects: Iterable, filename: str):

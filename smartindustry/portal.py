@@ -26,7 +26,7 @@ from django.views.generic import DetailView, ListView
 
 from smartindustry.constants import EXPORT_CHUNK_SIZE, EXPORT_FORMATS
 from smartindustry.deletion import deletion_preview
-from smartindustry.exporters import table_response
+from smartindustry.exporters import stream_max_rows, table_response, too_many_rows, xlsx_refusal
 from smartindustry.models import Provenance
 from smartindustry.reasons import reason_label
 from smartindustry.services import StaleVersion
@@ -159,14 +159,41 @@ class PortalListView(LoginRequiredMixin, ListView):
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
 
+    # A list that can export in the background: (fmt, row count) → the Job; its page offers the file when done.
+    export_job_start = None
+
+    def export_ordering(self) -> list[str]:
+        sort = self.current_sort()
+        return [sort, "pk"] if sort else [*self.default_ordering, "pk"]
+
+    def export_filters(self) -> dict[str, list[str]]:
+        return {key: values for key, values in self.request.GET.lists() if key not in ("page", "sort", "format")}
+
     def get(self, request, *args, **kwargs):
         fmt = request.GET.get("format")
         if fmt in EXPORT_FORMATS:
-            # chunk_size: Django refuses iterator() without it after prefetch_related (the hubs' provinces); each
-            # chunk then runs its prefetch once.
-            rows = self.get_queryset().iterator(chunk_size=EXPORT_CHUNK_SIZE)
-            return table_response(fmt, table=self.table, objects=rows, filename=self.export_name)
+            return self.export(request, fmt)
         return super().get(request, *args, **kwargs)
+
+    def export(self, request, fmt: str):
+        """Stream the file up to EXPORT_STREAM_MAX_ROWS rows; above it a background job (the job page shows progress
+        and then the download), or, for a list without one, a message. Never a file cut short."""
+        queryset = self.get_queryset()
+        count = queryset.count()
+        refusal = xlsx_refusal(count) if fmt == "xlsx" else None
+        limit = stream_max_rows(fmt)
+        if refusal is None and count > limit:
+            if self.export_job_start is not None:
+                job = self.export_job_start(fmt, count)
+                return redirect("jobs:job_detail", pk=job.pk)
+            refusal = too_many_rows(count, limit)
+        if refusal:
+            messages.error(request, refusal)
+            return HttpResponseRedirect(self._url_with(format=None))
+        # chunk_size: Django refuses iterator() without it after prefetch_related (the hubs' provinces); each
+        # chunk then runs its prefetch once.
+        rows = queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE)
+        return table_response(fmt, table=self.table, objects=rows, filename=self.export_name)
 
     def _url_with(self, **changes) -> str:
         params = self.request.GET.copy()

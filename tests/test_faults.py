@@ -51,9 +51,8 @@ def database_url() -> str:
     return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-@pytest.fixture
-def worker(real_services, media_root, tmp_path):
-    """Start a real `celery worker` (prefork, one child) in its own process group; yields a function that kills it."""
+def start_worker(media_root, log_path, name: str, **extra_env):
+    """A real `celery worker` (prefork, one child) in its own process group; returns a function that kills it."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "smartindustry.settings.test",
@@ -62,9 +61,10 @@ def worker(real_services, media_root, tmp_path):
         "MEDIA_ROOT": str(media_root),
         "JOBS_HEARTBEAT_SECONDS": "1",
         "JOBS_PROGRESS_DATABASE": "jobs",  # progress on its own connection, as in production
+        **extra_env,
     }
     celery = Path(sys.executable).with_name("celery")
-    log = open(tmp_path / "worker.log", "w")  # noqa: SIM115
+    log = open(log_path, "w")  # noqa: SIM115
     process = subprocess.Popen(
         [
             str(celery),
@@ -74,7 +74,7 @@ def worker(real_services, media_root, tmp_path):
             "--concurrency=1",
             "--loglevel=INFO",
             "-n",
-            f"faults-{os.getpid()}@%h",
+            f"{name}-{os.getpid()}@%h",
         ],
         cwd=settings.BASE_DIR,
         env=env,
@@ -84,13 +84,19 @@ def worker(real_services, media_root, tmp_path):
     )
 
     def kill() -> None:
-        os.killpg(process.pid, signal.SIGKILL)  # the worker and its pool child: a whole-worker kill -9
-        process.wait(timeout=10)
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)  # the worker and its pool child: a whole-worker kill -9
+            process.wait(timeout=10)
+        log.close()
 
+    return kill
+
+
+@pytest.fixture
+def worker(real_services, media_root, tmp_path):
+    kill = start_worker(media_root, tmp_path / "worker.log", "faults")
     yield kill
-    if process.poll() is None:
-        kill()
-    log.close()
+    kill()
 
 
 def wait_for(condition, seconds=90, what="condition"):
@@ -155,3 +161,43 @@ def test_a_worker_killed_during_an_import_leaves_a_failed_job_and_nothing_import
     assert jobs["failed_stale"] == 1
     job.refresh_from_db()
     assert job.status == "failed" and "stopped answering" in job.error and "Nothing was saved" in job.error
+
+
+def test_a_job_whose_worker_was_killed_completes_after_redelivery(real_services, media_root, tmp_path, bureau_user):
+    """acks_late: the killed worker never acknowledged the task, so Redis gives it to the next worker once the
+    visibility timeout (JOBS_REDELIVERY_SECONDS, shortened here) has passed. That worker takes the job over (its
+    heartbeat is stale), runs the import again from the start (the first attempt's transaction was rolled back) and
+    ends it `done`: every row imported once."""
+    redelivery = {"JOBS_REDELIVERY_SECONDS": "4", "JOBS_REDELIVERY_CHECK_SECONDS": "1"}
+    kill_first = start_worker(media_root, tmp_path / "first.log", "first", **redelivery)
+    labs = factories.FieldlabFactory.create_batch(20, start_year=2010)
+    lines = [
+        f",{year},fieldlab,{lab.slug},{source},,1,cash,realised,,,illustrative,,\n"
+        for lab in labs
+        for year in range(2015, 2025)
+        for source in ("eu", "regional", "national", "companies", "knowledge")
+    ]
+    before = FundingRecord.objects.count()
+    job = job_create(
+        kind="import_confirm",
+        owner=bureau_user,
+        file=ContentFile((HEADER + "".join(lines)).encode()),
+        filename="records.csv",
+    )
+    try:
+        wait_for(lambda: Job.objects.get(pk=job.pk).done >= 50, what="import progress")
+        kill_first()
+        job.refresh_from_db()
+        assert job.status == "running" and job.attempts == 1
+        assert FundingRecord.objects.count() == before  # the killed attempt wrote nothing
+        kill_second = start_worker(media_root, tmp_path / "second.log", "second", **redelivery)
+        try:
+            wait_for(lambda: Job.objects.get(pk=job.pk).status in ("done", "failed"), seconds=600, what="the end")
+        finally:
+            kill_second()
+    finally:
+        kill_first()
+    job.refresh_from_db()
+    assert job.status == "done", job.error
+    assert job.attempts >= 2  # started again by the redelivered task
+    assert FundingRecord.objects.count() == before + len(lines) == before + 1000

@@ -1,6 +1,7 @@
 """Funding endpoints. Writes go through funding/services.py, which holds the workflow and its permission rules."""
 
 from django.http import StreamingHttpResponse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
@@ -9,12 +10,18 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from accounts import policy
+from jobs.api.views import job_accepted_response
+from jobs.choices import JobKind
+from jobs.services import job_create
 from registry.services import registry_record_create, registry_record_delete, registry_record_update
 from smartindustry.api.renderers import TabularRenderer
-from smartindustry.api.views import EXPORT_CHUNK_SIZE, ServiceModelViewSet
+from smartindustry.api.serializers import requested_field_names
+from smartindustry.api.views import EXPORT_CHUNK_SIZE, ExportTooLarge, ServiceModelViewSet
+from smartindustry.exporters import stream_max_rows, too_many_rows
 
 from .. import services
 from ..choices import RecordStatus
+from ..exports import API_EXPORT, FUNDING_RECORD_EXPORT, FUNDING_RECORD_ORDERING
 from ..fields import KEY_OF_MODEL_FIELD
 from ..filtersets import FunderFilterSet, FundingRecordFilterSet
 from ..models import Funder, FundingRecord
@@ -84,7 +91,7 @@ class FundingRecordViewSet(ServiceModelViewSet):
 
     queryset = FundingRecord.objects.select_related(
         "fieldlab__hub", "hub", "bureau", "funder", "activity_type"
-    ).order_by("year", "source", "pk")
+    ).order_by(*FUNDING_RECORD_ORDERING)
     serializer_class = FundingRecordSerializer
     filterset_class = FundingRecordFilterSet
     policy_actions = {
@@ -95,6 +102,20 @@ class FundingRecordViewSet(ServiceModelViewSet):
     # The service validates model fields; the API names them by their machine keys (the recipient's three foreign
     # keys are "recipient"), as the import does.
     service_error_field_map = {**KEY_OF_MODEL_FIELD, "review_comment": "comment"}
+    # CSV/XLSX straight from the database (funding/exports.py); above EXPORT_STREAM_MAX_ROWS rows, a job.
+    export_table = FUNDING_RECORD_EXPORT
+
+    def export_job_start(self, request, count: int, filename: str):
+        parameters = {
+            "list": API_EXPORT,
+            "format": request.accepted_renderer.format,
+            "query": {key: values for key, values in request.query_params.lists() if key != "format"},
+            "fields": requested_field_names(request, self.serializer_class),
+            "language": get_language(),
+            "rows": count,
+        }
+        job = job_create(kind=JobKind.EXPORT, owner=request.user, filename=filename, parameters=parameters)
+        return job_accepted_response(request, job)
 
     def get_queryset(self):
         return policy.visible_to(getattr(self.request, "user", None), super().get_queryset())
@@ -136,7 +157,12 @@ class FundingRecordViewSet(ServiceModelViewSet):
     def three_sixty_giving(self, request):
         approved = self.filter_queryset(self.get_queryset()).filter(status=RecordStatus.APPROVED)
         renderer = request.accepted_renderer
-        if not isinstance(renderer, TabularRenderer) and not approved.exists():
+        count = approved.count()
+        limit = stream_max_rows(renderer.format)
+        if count > limit:
+            # Streamed through the serializers, with no background job: refused rather than cut by the timeout.
+            raise ExportTooLarge(too_many_rows(count, limit))
+        if not isinstance(renderer, TabularRenderer) and not count:
             # The 360Giving package schema requires at least one grant ("grants": minItems 1), so an empty
             # selection has no valid JSON package: say so with a 404 instead of serving an invalid {"grants": []}.
             # (A spreadsheet of no rows is still a valid sheet: its header.)

@@ -36,5 +36,6 @@ class JobSerializer(serializers.ModelSerializer):
         if job.kind != "export" or not job.finished or not job.file:
             return None
         request = self.context.get("request")
-        url = reverse("jobs:job_download", args=[job.pk])
+        # The API's download (token or session), owner and bureau only; the job page links the portal's.
+        url = reverse("api:job-download", args=[job.pk])
         return request.build_absolute_uri(url) if request else url

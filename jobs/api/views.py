@@ -1,7 +1,14 @@
+from django.http import FileResponse, Http404, HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 
 from accounts import policy
+from jobs.choices import JobKind
 from jobs.models import Job
 from smartindustry.api.views import ApiViewMixin
 
@@ -18,3 +25,25 @@ class JobViewSet(ApiViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
     def get_queryset(self):
         return policy.visible_to(self.request.user, super().get_queryset())
+
+    @extend_schema(
+        summary=_("The file an export job wrote"),
+        description=_("Once the job is done; its owner and the bureau only (404 for anyone else, and before)."),
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        """The file an export job wrote, once it is done (owner and bureau only, like the job)."""
+        job = self.get_object()
+        if job.kind != JobKind.EXPORT or not job.finished or not job.file:
+            raise Http404
+        return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
+
+
+def job_accepted_response(request, job: Job) -> HttpResponse:
+    """``202 Accepted``: the job as JSON, with ``Location`` naming it (poll it until ``status`` is done, then fetch
+    its ``download_url``). JSON whatever format was asked for: the file comes later."""
+    data = JobSerializer(job, context={"request": request}).data
+    response = HttpResponse(JSONRenderer().render(data), status=202, content_type="application/json")
+    response["Location"] = request.build_absolute_uri(reverse("api:job-detail", args=[job.pk]))
+    return response

@@ -16,6 +16,7 @@ string type, so openpyxl never turns ``=…`` into a formula; numbers stay numbe
 """
 
 import io
+import logging
 import re
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
@@ -28,12 +29,15 @@ from rest_framework.renderers import BaseRenderer
 
 from smartindustry.constants import EXPORT_FORMATS
 
+logger = logging.getLogger(__name__)
+
 # Every format the API answers in: JSON, and the file formats every list and table exports to.
 API_FORMATS = ("json", *EXPORT_FORMATS)
 
 # A value DRF serialised from a DecimalField ("1234.50", "-3.00"): written to XLSX as a number again.
 DECIMAL_STRING = re.compile(r"^-?\d+\.\d+$")
 LIST_SEPARATOR = "|"
+EXPORT_PROGRESS_ROWS = 10_000  # a background export reports its progress this often
 
 
 def flatten_row(row, prefix: str = "") -> dict:
@@ -70,6 +74,32 @@ def header_of(rows: list[dict]) -> list[str]:
     for row in rows:
         header.update(dict.fromkeys(row))
     return list(header)
+
+
+# The last line of a CSV whose stream broke off (the database went away, the worker was stopped): the file says it is
+# incomplete, and the response is then aborted without HTTP's clean end of body, so clients report the transfer as
+# failed too (curl: "transfer closed with outstanding read data remaining").
+STREAM_FAILED_LINE = "#ERROR: the export failed after {rows} rows; this file is incomplete. Export again.\r\n"
+
+
+class ExportStreamFailed(Exception):
+    """A streamed export broke off; raised after the error line was sent, so the server aborts the response."""
+
+
+def guarded(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """The chunks, and if they fail midway an error line followed by an exception (see STREAM_FAILED_LINE). Never a
+    silently shorter file that looks complete."""
+    lines = 0
+    try:
+        for chunk in chunks:
+            lines += chunk.count(b"\n")
+            yield chunk
+    except GeneratorExit:  # the client went away: nothing to tell it
+        raise
+    except Exception as exc:
+        logger.exception("Streamed export failed after %s lines", lines)
+        yield STREAM_FAILED_LINE.format(rows=max(lines - 1, 0)).encode()
+        raise ExportStreamFailed(str(exc)) from exc
 
 
 class _Echo:
@@ -130,11 +160,16 @@ class CSVRenderer(TabularRenderer):
     def to_bytes(self, header, rows):
         return "".join(self.iter_lines(header, rows)).encode("utf-8")
 
+    @staticmethod
+    def header_line(header: list[str], *, bom: bool = False) -> bytes:
+        return ("\ufeff" if bom else "").encode() + csv.writer(_Echo()).writerow(header).encode("utf-8")
+
     def stream_response(self, rows, *, header, filename, bom: bool = False):
-        response = StreamingHttpResponse(
-            (line.encode("utf-8") for line in self.iter_lines(header, rows, bom=bom)),
-            content_type="text/csv; charset=utf-8",
-        )
+        return self.stream_bytes((line.encode("utf-8") for line in self.iter_lines(header, rows, bom=bom)), filename)
+
+    def stream_bytes(self, chunks: Iterable[bytes], filename: str):
+        """A CSV response of ready-made chunks (header first), guarded against breaking off silently."""
+        response = StreamingHttpResponse(guarded(chunks), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
 
@@ -164,15 +199,25 @@ class XLSXRenderer(TabularRenderer):
             cell.data_type = "s"
         return cell
 
-    def to_bytes(self, header, rows):
+    def write(self, header, rows, fileobj, *, progress=None) -> int:
+        """Write the workbook (write-only: rows go to a temporary file as they come; lxml writes the XML) to
+        ``fileobj``; the number of data rows. ``progress(rows)`` is called every EXPORT_PROGRESS_ROWS rows."""
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet("data")
         sheet.append([self._cell(sheet, name) for name in header])
+        count = 0
         for row in rows:
             flat = flatten_row(row)
             sheet.append([self._cell(sheet, flat.get(name)) for name in header])
+            count += 1
+            if progress is not None and count % EXPORT_PROGRESS_ROWS == 0:
+                progress(count)
+        workbook.save(fileobj)
+        return count
+
+    def to_bytes(self, header, rows):
         buffer = io.BytesIO()
-        workbook.save(buffer)
+        self.write(header, rows, buffer)
         return buffer.getvalue()
 
     def stream_response(self, rows, *, header, filename, bom: bool = False):

@@ -11,6 +11,7 @@ from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.response import Response
 
 from smartindustry.constants import EXPORT_CHUNK_SIZE
+from smartindustry.exporters import stream_max_rows, xlsx_refusal
 
 from .exceptions import PreconditionFailed, PreconditionRequired
 from .renderers import TabularRenderer
@@ -128,14 +129,29 @@ class ApiViewMixin:
             requested_field_names(request, serializer_class)
 
 
+class ExportTooLarge(exceptions.APIException):
+    status_code = 400
+    default_code = "export_too_large"
+
+
 class ExportListMixin:
     """``?format=csv|xlsx`` on a list exports every matching row, streamed from a database iterator.
 
     Without ``page``/``page_size`` the export holds the whole filtered list (what an analyst wants in a file);
     with them it holds exactly the page JSON would show, so the same query gives the same rows in every format.
+
+    A list with an ``export_table`` (the funding records: funding/exports.py) is exported straight from the
+    database, without the serializer. Above ``stream_max_rows`` (EXPORT_STREAM_MAX_ROWS; for XLSX also
+    EXPORT_XLSX_STREAM_MAX_ROWS) its export becomes a background job: ``202 Accepted`` with the job as JSON and
+    ``Location`` naming it (``export_job_start``). An XLSX above Excel's sheet limit is refused with a 400. Other
+    lists stream through their serializer.
     """
 
     export_basename: str | None = None
+    # funding.exports.ExportTable-like: header(names), rows(queryset, names), csv_chunks(queryset, names).
+    export_table = None
+    # Starts the background export: (request, queryset count, file name) → the response (the 202).
+    export_job_start = None
 
     def wants_export(self, request) -> bool:
         renderer = getattr(request, "accepted_renderer", None)
@@ -146,13 +162,29 @@ class ExportListMixin:
         if not self.wants_export(request):
             return super().list(request, *args, **kwargs)
         queryset = self.filter_queryset(self.get_queryset())
+        renderer = request.accepted_renderer
+        # /api/v1/funding-records/ → funding-records.csv
+        basename = self.export_basename or request.path.rstrip("/").rsplit("/", 1)[-1] or self.basename
+        filename = f"{basename}.{renderer.format}"
+        if self.export_table is not None:
+            return self._export_from_table(request, queryset, renderer, filename)
         serializer = self.get_serializer()
         header = list(serializer.fields)
         rows = (serializer.to_representation(obj) for obj in queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE))
-        # /api/v1/funding-records/ → funding-records.csv
-        basename = self.export_basename or request.path.rstrip("/").rsplit("/", 1)[-1] or self.basename
-        filename = f"{basename}.{request.accepted_renderer.format}"
-        return request.accepted_renderer.stream_response(rows, header=header, filename=filename)
+        return renderer.stream_response(rows, header=header, filename=filename)
+
+    def _export_from_table(self, request, queryset, renderer, filename):
+        names = requested_field_names(request, self.serializer_class)
+        count = queryset.count()
+        refusal = xlsx_refusal(count) if renderer.format == "xlsx" else None
+        if refusal:
+            raise ExportTooLarge(refusal)
+        if count > stream_max_rows(renderer.format) and self.export_job_start is not None:
+            return self.export_job_start(request, count, filename)
+        header = self.export_table.header(names)
+        if renderer.format == "csv":
+            return renderer.stream_bytes(self.export_table.csv_chunks(queryset, names), filename=filename)
+        return renderer.stream_response(self.export_table.rows(queryset, names), header=header, filename=filename)
 
 
 class ReadOnlyApiViewSet(ApiViewMixin, ExportListMixin, viewsets.ReadOnlyModelViewSet):

@@ -206,8 +206,12 @@ CELERY_BEAT_SCHEDULE = {"sweep-jobs": {"task": "jobs.sweep", "schedule": JOBS_SW
 # acks_late: a task is acknowledged when it ends, so a worker killed mid-job leaves it in Redis for redelivery. Redis
 # redelivers an unacknowledged task after the visibility timeout; it must exceed the longest job or a slow job would
 # be delivered twice (job_start refuses a job a live worker holds, but the work would queue behind it).
+# JOBS_REDELIVERY_SECONDS is that timeout; every JOBS_REDELIVERY_CHECK_SECONDS a worker looks for such tasks.
+JOBS_REDELIVERY_SECONDS = env.int("JOBS_REDELIVERY_SECONDS", default=JOBS_HARD_TIME_LIMIT + 300)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": JOBS_HARD_TIME_LIMIT + 300,
+    "visibility_timeout": JOBS_REDELIVERY_SECONDS,
+    "unacked_restore_interval": env.int("JOBS_REDELIVERY_CHECK_SECONDS", default=10),
+    "unacked_restore_throttle": 1,  # kombu scans on every check (its default: every tenth)
     # Sending a task while Redis is down must not hold the request: give up within seconds; the job stays pending
     # and the sweeper sends it again (JOBS_PENDING_RESEND_MINUTES).
     "socket_connect_timeout": REDIS_TIMEOUT,
@@ -339,3 +343,11 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 AXES_VERBOSE = False
+
+# Exports (docs/operations.md, "Exports"): up to this many rows a list's CSV/XLSX export streams in the request;
+# above it the export runs as a background job (202 + Location) that writes a file to download. gunicorn's timeout
+# (gunicorn.conf.py) is set so that the slowest export at this size completes.
+EXPORT_STREAM_MAX_ROWS = env.int("EXPORT_STREAM_MAX_ROWS", default=250_000)
+# XLSX is built whole before it is sent (a zip's directory comes last) and costs far more per row than CSV: its own,
+# lower bound (the lower of the two applies).
+EXPORT_XLSX_STREAM_MAX_ROWS = env.int("EXPORT_XLSX_STREAM_MAX_ROWS", default=25_000)

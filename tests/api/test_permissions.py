@@ -18,6 +18,7 @@ import functools
 import re
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import transaction
 from drf_spectacular.generators import SchemaGenerator
 
@@ -190,6 +191,11 @@ def _expected_evaluation(path: str, method: str, allowed: set[str]):
 def _expected_jobs(world, path: str, method: str, allowed: set[str]):
     """A job is its owner's and the bureau's: everyone else gets 404 (the job is not there for them). Read only."""
     job = Job.objects.create(kind="import_preview", owner=world.users["coordinator_here"])
+    if path.endswith("/download/"):  # a finished export with its file: its owner and the bureau download it
+        job = Job.objects.create(
+            kind="export", status="done", owner=world.users["coordinator_here"], filename="funding-records.csv"
+        )
+        job.file.save("funding-records.csv", ContentFile(b"id\r\n"))
     url = path.replace("{id}", str(job.pk))
     if method != "get":
         assert method not in allowed, f"the matrix does not know {method} {path}"

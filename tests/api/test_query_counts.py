@@ -25,6 +25,9 @@ PINNED = {
 }
 # Exports skip the COUNT; the iterator reads in chunks (one query here), prefetches once per chunk.
 PINNED_EXPORT = {path: count - 1 for path, count in PINNED.items()}
+# The funding records export from the database (funding/exports.py): token + COUNT (is it a job?) + the rows. The
+# CSV's rows on PostgreSQL are a COPY (outside Django's query log) between SAVEPOINT, SET LOCAL TIME ZONE, RELEASE.
+FAST_EXPORTS = {"/api/v1/funding-records/": {"csv": 3, "csv_postgresql": 5, "xlsx": 3}}
 # Not a paged list: token + whether any grant matches (an empty package is invalid 360Giving) + the streamed query.
 PINNED_OTHER = {
     "/api/v1/funding-records/360giving/": 3,
@@ -81,7 +84,13 @@ def test_list_query_count_is_pinned_and_flat(more_rows, path):
     if path in PINNED:
         assert large == PINNED[path]
         export = count_queries(client, path + "?format=csv")
-        assert export == PINNED_EXPORT[path]
-        assert count_queries(client, path + "?format=xlsx") == export
+        xlsx = count_queries(client, path + "?format=xlsx")
+        if path in FAST_EXPORTS:
+            pins = FAST_EXPORTS[path]
+            assert export == pins.get(f"csv_{connection.vendor}", pins["csv"])
+            assert xlsx == pins["xlsx"]
+        else:
+            assert export == PINNED_EXPORT[path]
+            assert xlsx == export
     elif path in PINNED_OTHER:
         assert large == PINNED_OTHER[path]

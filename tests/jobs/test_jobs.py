@@ -171,8 +171,8 @@ def test_the_sweeper_resends_a_pending_job_then_gives_up(owner, settings):
     settings.JOBS_PENDING_RESEND_MINUTES, settings.JOBS_PENDING_GIVE_UP_MINUTES = 2, 60
     now = timezone.now()
     fresh = make_job(owner)
-    late = make_job(owner, created_at=now - timedelta(minutes=3))
-    lost = make_job(owner, created_at=now - timedelta(minutes=61))
+    late = make_job(owner, created_at=now - timedelta(minutes=3), sent_at=now - timedelta(minutes=3))
+    lost = make_job(owner, created_at=now - timedelta(minutes=61), sent_at=now - timedelta(minutes=3))
     with patch("jobs.services.signature") as signature, TestCase.captureOnCommitCallbacks(execute=True):
         counts = jobs_sweep(now=now)
     assert counts == {"failed_stale": 0, "resent": 1, "failed_pending": 1}
@@ -181,6 +181,48 @@ def test_the_sweeper_resends_a_pending_job_then_gives_up(owner, settings):
         job.refresh_from_db()
     assert (fresh.status, late.status, lost.status) == ("pending", "pending", "failed")
     assert "never started: the task queue did not deliver it for 60 minutes" in lost.error
+
+
+def test_the_sweeper_resends_a_pending_job_once_per_interval_not_on_every_sweep(owner, settings):
+    """A backed-up queue: the job stays pending over many sweeps. One message per JOBS_PENDING_RESEND_MINUTES, and
+    its last sending is recorded on the row."""
+    settings.JOBS_PENDING_RESEND_MINUTES, settings.JOBS_PENDING_GIVE_UP_MINUTES = 2, 60
+    start = timezone.now()
+    job = make_job(owner, created_at=start - timedelta(minutes=3), sent_at=start - timedelta(minutes=3))
+    sent = []
+    with patch("jobs.services.signature") as signature, TestCase.captureOnCommitCallbacks(execute=True):
+        signature.side_effect = lambda name, args: sent.append(args) or signature.return_value
+        for minute in range(10):  # a sweep a minute for ten minutes
+            jobs_sweep(now=start + timedelta(minutes=minute))
+    # Sent at minutes 0, 3 (more than 2 after 0), 6 and 9: never in two sweeps in a row.
+    assert sent == [(job.pk,)] * 4
+    job.refresh_from_db()
+    assert job.status == "pending"
+    assert job.sent_at == start + timedelta(minutes=9)
+
+
+def test_a_fresh_job_counts_as_sent_so_the_first_sweep_leaves_it_alone(owner, settings):
+    settings.JOBS_PENDING_RESEND_MINUTES = 2
+    job = make_job(owner)
+    assert job.sent_at is not None and job.sent_at <= timezone.now()
+    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(minutes=5))
+    with patch("jobs.services.signature") as signature, TestCase.captureOnCommitCallbacks(execute=True):
+        assert jobs_sweep(now=job.sent_at + timedelta(minutes=1))["resent"] == 0
+        assert jobs_sweep(now=job.sent_at + timedelta(minutes=3))["resent"] == 1
+    signature.assert_called_once_with("funding.import_preview", args=(job.pk,))
+
+
+def test_the_sweeper_resends_a_pending_evaluation_run_once_per_interval(settings):
+    from evaluation.services import evaluation_runs_sweep
+
+    settings.JOBS_PENDING_RESEND_MINUTES, settings.JOBS_PENDING_GIVE_UP_MINUTES = 2, 60
+    start = timezone.now()
+    run = EvaluationRun.objects.create(status=RunStatus.PENDING)
+    EvaluationRun.objects.filter(pk=run.pk).update(created_at=start - timedelta(minutes=3))
+    with patch("evaluation.services.signature") as signature:
+        resent = [evaluation_runs_sweep(now=start + timedelta(minutes=m))["resent"] for m in range(5)]
+    assert resent == [1, 0, 0, 1, 0]
+    assert signature.call_count == 2
 
 
 def test_the_sweeper_ends_evaluation_runs_the_same_way(bureau_user, settings):
