@@ -43,12 +43,12 @@ def bulk_load(model, rows: Iterable[dict], *, history: bool = True) -> int:
     written = 0
     if connection.vendor == "postgresql":
         quoted = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-        with connection.cursor() as cursor:
-            with cursor.cursor.copy(f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN") as copy:
-                for row in rows:
-                    values = {**defaults, **row}
-                    copy.write_row([values[name] for name in attnames])
-                    written += 1
+        sql = f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN"
+        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            for row in rows:
+                values = {**defaults, **row}
+                copy.write_row([values[name] for name in attnames])
+                written += 1
     else:
         batch = []
         for row in rows:
