@@ -24,6 +24,7 @@ from .models import Funder, FundingRecord
 SYNTHETIC = "Synthetic scale data from `manage.py generate_scale_data`, for benchmarks only"
 FUNDERS_PER_SOURCE = 20
 BATCH = 5000
+BIG_LOAD = 100_000  # from this many records on, the plain indexes are built after the load (smartindustry/bulk.py)
 START_YEAR, END_YEAR = 2015, 2026
 # Workflow statuses by share in percent: most records are approved, the rest are on their way or sent back.
 STATUS_SHARES = (
@@ -162,5 +163,5 @@ def scale_data_generate(
                 row["activity_type_id"] = activity_types[(draw >> 20) % len(activity_types)]
             yield row
 
-    made = bulk_load(FundingRecord, rows())
+    made = bulk_load(FundingRecord, rows(), big=records >= BIG_LOAD)
     return {"fieldlabs": len(created_fieldlabs), "records": made, "recipients": len(recipients)}

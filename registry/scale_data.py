@@ -57,4 +57,5 @@ def participations_generate(*, companies: int, participations: int, start_year: 
                 "provenance_source": SYNTHETIC,
             }
 
-    return {"companies": len(company_pks), "participations": bulk_load(Participation, rows())}
+    made = bulk_load(Participation, rows(), big=participations >= 100_000)
+    return {"companies": len(company_pks), "participations": made}

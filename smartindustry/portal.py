@@ -26,6 +26,7 @@ from django.views.generic import DetailView, ListView
 from smartindustry.constants import EXPORT_CHUNK_SIZE, EXPORT_FORMATS
 from smartindustry.exporters import table_response
 from smartindustry.models import Provenance
+from smartindustry.paginator import EstimatingPaginator
 from smartindustry.services import StaleVersion
 from smartindustry.tables import Table
 
@@ -78,6 +79,7 @@ def model_choices(model, value_field: str = "slug", label_field: str = "name") -
 class PortalListView(LoginRequiredMixin, ListView):
     template_name = "portal/list.html"
     paginate_by = 25
+    paginator_class = EstimatingPaginator  # no exact COUNT(*) or joined deep OFFSET over a huge list
     filterset_class = None
     filter_fields: list[FilterField] = []
     table: type[Table] = Table

@@ -4,9 +4,11 @@ from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from evaluation.models import Measurement
 from evaluation.scale_data import measurements_generate
+from funding.models import FundingRecord
 from funding.scale_data import END_YEAR, START_YEAR, scale_data_generate
-from registry.models import Fieldlab
+from registry.models import Fieldlab, Participation
 from registry.scale_data import participations_generate
 
 
@@ -52,8 +54,11 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         if connection.vendor == "postgresql":
+            # Statistics for the planner (and the lists' estimated counts), and the visibility map, without which a
+            # deep page's primary-key subquery cannot be answered from the index alone (autovacuum would, later).
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")  # the planner's row estimates (and the list's estimated count) see the volume
+                for model in (FundingRecord, FundingRecord.history.model, Measurement, Participation):
+                    cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
         # ROLLUP HOOK: the totals rollup (issue #13 item 1) must be rebuilt after a bulk load that bypasses the
         # services. Guarded, so this command works with or without the rollup branch merged.
         if "rebuild_rollups" in get_commands():
