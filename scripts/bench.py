@@ -119,16 +119,20 @@ def raw_sql(sql: str, params=()):
 
 
 def replay(queries: list[dict]):
-    """The database doing exactly what the app asked of it: the captured statements, run raw, rows fetched."""
-    statements = [q["sql"] for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE", "ROLLBACK"))]
+    """The database doing what the app asked of it: the captured reads (SELECT), run raw, rows fetched.
+
+    Writes (an evaluation run stores its results) are left out: replayed, they would collide with the rows the app
+    already wrote, and they are a small part of the work.
+    """
+    statements = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))]
 
     def run():
         with connection.cursor() as cursor:
             for sql in statements:
                 cursor.execute(sql.replace("%", "%%"))
-                if cursor.description:
-                    cursor.fetchall()
+                cursor.fetchall()
 
+    run.statements = len(statements)
     return run
 
 
@@ -310,11 +314,11 @@ def main() -> None:
         ("dashboard `/` (bureau)", "/", web),
         ("evaluation page `/evaluation/` (bureau)", "/evaluation/", web),
     ):
-        queries = captured(get(client, url))
-        app_s, raw_s = pair(get(client, url), replay(queries))
+        reads = replay(captured(get(client, url)))
+        app_s, raw_s = pair(get(client, url), reads)
         goal = "< 100 ms" if url == "/" else "≤ 3×"
         met = app_s < 0.1 if url == "/" else app_s <= 3 * raw_s
-        row(label, app_s, raw_s, f"its {len(queries)} SQL statements, raw", goal, met)
+        row(label, app_s, raw_s, f"its {reads.statements} SQL reads, raw", goal, met)
 
     # Exports, once each: the streamed CSV of every record against COPY … TO STDOUT of the table.
     def copy_to():
@@ -347,9 +351,9 @@ def main() -> None:
         run = EvaluationRun.objects.create(parameters={"year_min": year_min, "year_max": year_max})
         evaluation_run_execute(run_id=run.pk)
 
-    queries = captured(evaluation_run)
-    app_s, raw_s = pair(evaluation_run, replay(queries), repeat=1)
-    row("full evaluation run", app_s, raw_s, f"its {len(queries)} SQL statements, raw", "≤ 3×", app_s <= 3 * raw_s)
+    reads = replay(captured(evaluation_run))
+    app_s, raw_s = pair(evaluation_run, reads, repeat=1)
+    row("full evaluation run", app_s, raw_s, f"its {reads.statements} SQL reads, raw", "≤ 3×", app_s <= 3 * raw_s)
 
     print()
     print(f"`make bench` at {total:,} funding records ({how}); {machine()}; median of {REPEAT} interleaved runs")
