@@ -102,6 +102,13 @@ def _encode(value) -> str:
     return str(value)
 
 
+def _check_pending_foreign_keys(cursor) -> None:
+    """Run the foreign-key checks deferred so far in this transaction, then defer again as Django's constraints are:
+    PostgreSQL alters no table (nor one it references) with checks pending."""
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
 @contextmanager
 def _indexes_rebuilt_after(model):
     """Drop ``model``'s table's plain indexes and foreign keys; on leaving, create them again.
@@ -117,6 +124,7 @@ def _indexes_rebuilt_after(model):
     table = model._meta.db_table
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
+        _check_pending_foreign_keys(cursor)
         cursor.execute(
             "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
             "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
@@ -137,6 +145,7 @@ def _indexes_rebuilt_after(model):
             cursor.execute(f"DROP INDEX {quote(name)}")
     yield
     with connection.cursor() as cursor:
+        _check_pending_foreign_keys(cursor)
         for _name, definition in indexes:
             cursor.execute(definition)
         for name, definition in foreign_keys:

@@ -1,8 +1,10 @@
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.db.models import Count, F
 
 from evaluation.models import Measurement
+from funding import scale_data
 from funding.models import FundingRecord
 from registry.models import Fieldlab, Participation
 from reporting.choices import RecordStatus
@@ -55,3 +57,22 @@ def test_generate_scale_data_refuses_impossible_requests():
     with pytest.raises(CommandError):
         call_command("generate_scale_data", "--fieldlabs", "0", "--records", "10")
     assert not Fieldlab.objects.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the index and foreign-key rebuild is PostgreSQL's")
+def test_a_big_load_puts_every_index_and_foreign_key_back(monkeypatch):
+    def schema():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE tablename = 'funding_fundingrecord' "
+                "UNION ALL SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = 'funding_fundingrecord'::regclass"
+            )
+            return sorted(row[0] for row in cursor.fetchall())
+
+    before = schema()
+    monkeypatch.setattr(scale_data, "BIG_LOAD", 10)  # the big path (drop, COPY, rebuild) for a small load
+    call_command("generate_scale_data", "--fieldlabs", "3", "--records", "300", verbosity=0)
+    assert schema() == before
+    assert FundingRecord.objects.count() == 300
+    assert FundingRecord.history.count() == 300
