@@ -233,6 +233,15 @@ class FundingRecord(ReviewableModel, ProvenanceModel):
             models.Index(fields=["status", "year", "source"]),
             models.Index(fields=["fieldlab", "year"]),
             models.Index(fields=["hub", "year"]),
+            # The lists' orderings (the default and each one offered, each ending in the primary key as the lists
+            # do), so a page reads 50 index entries instead of sorting every row. Status is included so that the
+            # policy's status filter and a deep page's primary-key subquery can be answered from the index alone.
+            models.Index(fields=["year", "source", "id"], include=["status"], name="funding_rec_list_default"),
+            models.Index(fields=["year", "id"], include=["status"], name="funding_rec_list_year"),
+            models.Index(fields=["amount", "id"], include=["status"], name="funding_rec_list_amount"),
+            models.Index(fields=["source", "id"], include=["status"], name="funding_rec_list_source"),
+            models.Index(fields=["status", "id"], name="funding_rec_list_status"),
+            models.Index(fields=["updated_at", "id"], include=["status"], name="funding_rec_list_updated"),
         ]
 
     def __str__(self):

@@ -28,6 +28,7 @@ from smartindustry.constants import EXPORT_CHUNK_SIZE, EXPORT_FORMATS
 from smartindustry.deletion import deletion_preview
 from smartindustry.exporters import stream_max_rows, table_response, too_many_rows, xlsx_refusal
 from smartindustry.models import Provenance
+from smartindustry.paginator import EstimatingPaginator
 from smartindustry.reasons import reason_label
 from smartindustry.services import StaleVersion
 from smartindustry.tables import Table
@@ -85,6 +86,7 @@ PAGE_SIZES = (25, 50, 100, 250, 500)
 class PortalListView(LoginRequiredMixin, ListView):
     template_name = "portal/list.html"
     paginate_by = PAGE_SIZES[0]
+    paginator_class = EstimatingPaginator  # no exact COUNT(*) or joined deep OFFSET over a huge list
     filterset_class = None
     filter_fields: list[FilterField] = []
     table: type[Table] = Table

@@ -1,0 +1,96 @@
+"""Big lists: above the exact-count threshold the count is the planner's estimate, deep pages pick their rows by
+primary key first, and walking `next` still reaches every row exactly once (smartindustry/paginator.py)."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from funding.models import FundingRecord
+from funding.views import FundingRecordListView
+from smartindustry import paginator
+from smartindustry.api.pagination import COUNT_ESTIMATED_HEADER
+from tests import factories
+
+
+@pytest.fixture
+def records(world):
+    for year in range(2015, 2027):
+        funder = factories.FunderFactory()
+        factories.FundingRecordFactory(
+            fieldlab=world.fieldlab, year=year, funder=funder, source=funder.source, status="approved"
+        )
+    return world
+
+
+def walk(client, url):
+    ids, answers = [], []
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200
+        answers.append(response)
+        ids += [row["id"] for row in response.json()["results"]]
+        url = response.json()["next"]
+    return ids, answers
+
+
+def test_small_lists_keep_the_exact_count_and_no_header(records):
+    client = records.client("bureau")
+    response = client.get("/api/v1/funding-records/?page_size=5")
+    assert response.json()["count"] == FundingRecord.objects.count()
+    assert COUNT_ESTIMATED_HEADER not in response
+
+
+def test_above_the_threshold_the_count_is_the_estimate_and_the_walk_reaches_every_row(records, monkeypatch):
+    client = records.client("bureau")
+    exact_ids, _answers = walk(client, "/api/v1/funding-records/?page_size=4")
+    monkeypatch.setattr(paginator, "COUNT_EXACT_UP_TO", 3)
+    monkeypatch.setattr(paginator, "planner_estimate", lambda queryset: 1000)
+    first = client.get("/api/v1/funding-records/?page_size=4")
+    assert first.json()["count"] == 1000
+    assert first[COUNT_ESTIMATED_HEADER] == "true"
+    ids, answers = walk(client, "/api/v1/funding-records/?page_size=4")
+    assert ids == exact_ids  # same rows, same order, none twice, none lost
+    last = answers[-1]
+    assert last.json()["next"] is None
+    assert last.json()["count"] == len(exact_ids)  # a short page makes the count exact
+    assert COUNT_ESTIMATED_HEADER not in last
+    # Past the end is still a 404, as with an exact count.
+    assert client.get(f"/api/v1/funding-records/?page_size=4&page={len(exact_ids)}").status_code == 404
+
+
+def test_an_estimated_count_costs_one_query_more_and_no_exact_count(records, monkeypatch):
+    client = records.client("bureau")
+    client.get("/api/v1/provinces/")  # the token's first use writes last_used_at
+    with CaptureQueriesContext(connection) as exact:
+        client.get("/api/v1/funding-records/?page_size=4")
+    monkeypatch.setattr(paginator, "COUNT_EXACT_UP_TO", 3)
+    if connection.vendor != "postgresql":
+        monkeypatch.setattr(paginator, "planner_estimate", lambda queryset: 1000)
+    with CaptureQueriesContext(connection) as estimated:
+        response = client.get("/api/v1/funding-records/?page_size=4")
+    assert response[COUNT_ESTIMATED_HEADER] == "true"
+    assert len(estimated) == len(exact) + (1 if connection.vendor == "postgresql" else 0)
+    counts = [q["sql"] for q in estimated if "COUNT(" in q["sql"].upper()]
+    assert len(counts) == 1 and "LIMIT 4" in counts[0].upper()  # the capped count, never a full one
+
+
+def test_deep_pages_pick_rows_by_primary_key_with_the_same_result(records, monkeypatch):
+    client = records.client("bureau")
+    plain = [client.get(f"/api/v1/funding-records/?page_size=3&page={n}").json()["results"] for n in (2, 3)]
+    monkeypatch.setattr(paginator, "DEFERRED_JOIN_FROM", 1)
+    with CaptureQueriesContext(connection) as queries:
+        deferred = [client.get(f"/api/v1/funding-records/?page_size=3&page={n}").json()["results"] for n in (2, 3)]
+    assert deferred == plain
+    assert any(" IN (SELECT " in q["sql"] for q in queries.captured_queries)
+
+
+def test_the_portal_list_says_about_when_the_count_is_an_estimate(records, monkeypatch, client):
+    client.force_login(records.users["bureau"])
+    monkeypatch.setattr(FundingRecordListView, "paginate_by", 5)  # a full first page: the end is not in sight
+    monkeypatch.setattr(paginator, "COUNT_EXACT_UP_TO", 3)
+    monkeypatch.setattr(paginator, "planner_estimate", lambda queryset: 1000)
+    response = client.get("/funding/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert re.search(r"about 1[,.]?000 records", " ".join(response.content.decode().split()))
