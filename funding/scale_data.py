@@ -20,6 +20,7 @@ from smartindustry.spread import Spread, mix
 from .choices import FundingKind, Realisation, RecordStatus, Source
 from .fields import RECIPIENT_MODELS
 from .models import Funder, FundingRecord
+from .rollups import funding_rollups_rebuild
 
 SYNTHETIC = "Synthetic scale data from `manage.py generate_scale_data`, for benchmarks only"
 FUNDERS_PER_SOURCE = 20
@@ -164,4 +165,7 @@ def scale_data_generate(
             yield row
 
     made = bulk_load(FundingRecord, rows(), big=records >= BIG_LOAD)
+    # The load sends no save signals, so the rollups of approved funding (funding/rollups.py) are rebuilt from the
+    # records, in this transaction, as `manage.py rebuild_rollups` does.
+    funding_rollups_rebuild()
     return {"fieldlabs": len(created_fieldlabs), "records": made, "recipients": len(recipients)}

@@ -6,7 +6,6 @@ from django.db import connection, transaction
 from evaluation.models import Measurement
 from evaluation.scale_data import measurements_generate
 from funding.models import FundingRecord
-from funding.rollups import funding_rollups_rebuild
 from funding.scale_data import END_YEAR, START_YEAR, scale_data_generate
 from registry.models import Fieldlab, Participation
 from registry.scale_data import participations_generate
@@ -61,8 +60,5 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 for model in (FundingRecord, FundingRecord.history.model, Measurement, Participation):
                     cursor.execute(f"{command} {connection.ops.quote_name(model._meta.db_table)}")
-        # The load bypasses the save signals that keep the rollups of approved funding (funding/rollups.py): they are
-        # rebuilt from the records, as `manage.py rebuild_rollups` does.
-        funding_rollups_rebuild()
         summary = ", ".join(f"{value} {key}" for key, value in made.items())
         self.stdout.write(self.style.SUCCESS(f"Added {summary} in {perf_counter() - started:.1f} s."))
