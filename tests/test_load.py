@@ -6,6 +6,7 @@ duplicated, no 5xx. Keeps the script working as the portal changes; it measures 
 import asyncio
 import importlib.util
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 
@@ -46,17 +47,21 @@ def test_a_short_load_loses_nothing_duplicates_nothing_and_never_answers_5xx(liv
     coordinators, bureau_users = load.prepare_users(coordinators=6, bureau_users=2, password="load-test-password-1")
     assert {hub for _name, hub in coordinators} == set(hubs)
     before = load.cell_snapshot(YEARS, hubs)
-    tally, seconds = asyncio.run(
-        load.run_load(
-            live_server.url,
-            coordinators=coordinators,
-            bureau_users=bureau_users,
-            password="load-test-password-1",
-            years=YEARS,
-            duration=8,
-            think=(0.0, 0.05),
-        )
-    )
+    # In a thread of its own: the browser tests' Playwright keeps an event loop running in this one, and
+    # asyncio.run refuses to start inside a running loop.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        tally, seconds = pool.submit(
+            asyncio.run,
+            load.run_load(
+                live_server.url,
+                coordinators=coordinators,
+                bureau_users=bureau_users,
+                password="load-test-password-1",
+                years=YEARS,
+                duration=8,
+                think=(0.0, 0.05),
+            ),
+        ).result()
     verdict = load.verify(before, load.cell_snapshot(YEARS, hubs), tally)
     summary = load.report(tally, seconds, verdict, users=8)
     assert tally.server_errors == 0 and not tally.transport_errors, summary
