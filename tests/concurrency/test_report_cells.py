@@ -7,16 +7,16 @@ The stale-edit tests are sequential and run on any database; the races need Post
 """
 
 import re
-import threading
 from collections import Counter
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 
 from funding.models import FundingRecord
 from tests import factories
+from tests.races import race
 
 CELL_URL = "/reports/noord/2019/cells/rosf/regional/"
 ON_POSTGRESQL = pytest.mark.skipif(
@@ -160,28 +160,6 @@ def test_a_duplicate_cell_race_with_versions_ends_in_one_record_and_clean_confli
         assert sorted(statuses) == [200] + [409] * 5, statuses
         assert _cell_records(hub).count() == 1
         assert _cell_records(hub).get().amount == Decimal(amounts[statuses.index(200)])
-
-
-def race(*calls):
-    """Start every call at the same moment, each on its own connection; return each one's result or exception."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            outcomes[index] = call()
-        except Exception as exc:  # noqa: BLE001 - the outcome is what the test inspects
-            outcomes[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
 
 
 @ON_POSTGRESQL

@@ -3,42 +3,15 @@ once and every change back to review leaves the group, because each transaction 
 group row's lock (a recomputed sum would let one writer overwrite the other's). SQLite serialises writes, so this
 only proves something on PostgreSQL; CI runs it there."""
 
-import threading
 from decimal import Decimal
-
-import pytest
-from django.db import connection, connections
 
 from funding.models import FundingRecord, FundingRollup, FundingRollupTotal
 from funding.rollups import funding_rollup_differences
 from funding.services import funding_record_approve, funding_record_update
 from tests import factories
+from tests.races import RACE_MARKS, race
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="a race needs PostgreSQL's concurrent connections"),
-]
-
-
-def race(*calls):
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            outcomes[index] = call()
-        except Exception as exc:  # noqa: BLE001 - the outcome is what the test inspects
-            outcomes[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
+pytestmark = RACE_MARKS
 
 
 def test_concurrent_approvals_and_edits_in_one_group_all_count():

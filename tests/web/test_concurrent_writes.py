@@ -3,12 +3,9 @@
 SQLite serialises every write, so these only prove something on PostgreSQL; CI runs them there (DATABASE_URL).
 """
 
-import threading
 from decimal import Decimal
 
-import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
 
 from funding.models import FundingRecord
 from funding.services import funding_record_approve, funding_record_return
@@ -16,35 +13,11 @@ from registry.models import Fieldlab
 from registry.services import registry_record_update
 from smartindustry.services import StaleVersion
 from tests import factories
+from tests.races import RACE_MARKS, race
 
 from .conftest import _client_for
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="a race needs PostgreSQL's concurrent connections"),
-]
-
-
-def race(*calls):
-    """Start every call at the same moment, each on its own connection; return each one's result or exception."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            outcomes[index] = call()
-        except Exception as exc:  # noqa: BLE001 - the outcome is what the test inspects
-            outcomes[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
+pytestmark = RACE_MARKS
 
 
 def test_two_editors_at_the_same_version_one_wins_the_other_is_refused(network):
