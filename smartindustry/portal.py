@@ -69,14 +69,34 @@ def enum_choices(choices) -> Callable:
     return lambda: [("", "—"), *[(str(v), str(label)) for v, label in choices]]
 
 
+# A select of more names than this costs more to render than the rest of the page (1,000 fieldlabs were most of
+# /funding/'s time at a million records, docs/benchmarks.md) and is no way to pick one anyway: above it, the filter
+# is a text box that takes the slug, as the API does.
+MAX_SELECT_CHOICES = 200
+
+
 def model_choices(model, value_field: str = "slug", label_field: str = "name") -> Callable:
+    """A filter's select of a model's rows by name; None when there are more than MAX_SELECT_CHOICES."""
+
     def load():
-        return [("", "—")] + [
-            (str(v), str(label))
-            for v, label in model.objects.order_by(label_field).values_list(value_field, label_field)
-        ]
+        rows = list(model.objects.order_by(label_field).values_list(value_field, label_field)[: MAX_SELECT_CHOICES + 1])
+        if len(rows) > MAX_SELECT_CHOICES:
+            return None
+        return [("", "—")] + [(str(v), str(label)) for v, label in rows]
 
     return load
+
+
+class SlugInput(forms.TextInput):
+    """A text box for a multi-valued slug filter (too many rows for a select): one slug typed, a list for the filter."""
+
+    def value_from_datadict(self, data, files, name):
+        return data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+
+    def format_value(self, value):
+        if isinstance(value, (list, tuple)):
+            value = value[0] if value else ""
+        return super().format_value(value)
 
 
 # The page sizes a list offers (?per_page=); the first is the default.
@@ -116,19 +136,24 @@ class PortalListView(LoginRequiredMixin, ListView):
                 form.fields[name].label = _("Search")
             if spec:
                 form.fields[name].label = spec.label
-                if spec.choices and isinstance(filterset.filters[name], df.MultipleChoiceFilter):
+                choices = spec.choices() if spec.choices else None
+                if spec.choices and choices is None:
+                    # Too many to list: the filter's own field (it checks the slugs) behind a text box.
+                    form.fields[name].widget = SlugInput() if multi else forms.TextInput()
+                    form.fields[name].help_text = _("Its slug, as in the address of its page.")
+                elif choices is not None and isinstance(filterset.filters[name], df.MultipleChoiceFilter):
                     # The API's "repeat for several" filters: one checkbox per choice, each with its label.
-                    choices = [(value, label) for value, label in spec.choices() if value != ""]
+                    choices = [(value, label) for value, label in choices if value != ""]
                     form.fields[name] = forms.MultipleChoiceField(
                         label=spec.label, choices=choices, required=False, widget=forms.CheckboxSelectMultiple
                     )
-                elif spec.choices and multi:
+                elif choices is not None and multi:
                     # A relation by slug (hub, fieldlab …): one pick in the page's select, a list for the filter.
                     form.fields[name] = SingleSelectMultipleChoiceField(
-                        label=spec.label, choices=spec.choices(), required=False
+                        label=spec.label, choices=choices, required=False
                     )
-                elif spec.choices:
-                    form.fields[name] = forms.ChoiceField(label=spec.label, choices=spec.choices(), required=False)
+                elif choices is not None:
+                    form.fields[name] = forms.ChoiceField(label=spec.label, choices=choices, required=False)
         return filterset
 
     def current_sort(self) -> str:

@@ -180,3 +180,20 @@ def test_repeatable_filters_take_one_or_several_values(bureau_client):
     # The form shows the choices as labelled checkboxes, the chosen ones ticked.
     html = bureau_client.get("/funding/?source=eu").content.decode()
     assert 'type="checkbox" name="source" value="eu"' in html and "checked" in html
+
+
+def test_a_filter_with_more_rows_than_a_select_should_hold_is_a_slug_box(bureau_client, network, monkeypatch):
+    # Three fieldlabs fit a list of names to tick; with room for two only, the filter becomes a text box for the slug.
+    page = bureau_client.get("/funding/").content.decode()
+    assert 'type="checkbox" name="fieldlab" value="campione"' in page
+    monkeypatch.setattr("smartindustry.portal.MAX_SELECT_CHOICES", 2)
+    response = bureau_client.get("/funding/?fieldlab=campione")
+    page = response.content.decode()
+    assert 'type="checkbox" name="fieldlab"' not in page
+    assert '<input type="text" name="fieldlab" value="campione"' in page
+    # The box filters as the select did, and an unknown slug is the filter's own error, not a 500.
+    found = rows(response, "list")[1:]
+    assert found and all("Campione" in " ".join(row) for row in found)
+    unknown = bureau_client.get("/funding/?fieldlab=nowhere")
+    assert unknown.status_code == 200 and rows(unknown, "list")[1:] == [["Nothing matches these filters."]]
+    assert "nowhere is not one of the available choices" in unknown.content.decode()
