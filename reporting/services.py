@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -194,6 +194,25 @@ def report_measurement_save(
     return measurement_update(measurement=measurement, actor=actor, data={"value": value})
 
 
+# The advisory lock that submits and reviews take (two int4 keys: this namespace, and 1 for "reports").
+REPORTS_LOCK = (0x5349, 1)
+
+
+def _reports_lock() -> None:
+    """Make submits and reviews wait for each other, until the transaction ends.
+
+    A submit and a review lock different items (the hub's drafts, the submitted ones), and two reviews of different
+    hubs lock different items too, but each moves the status counts and rollups (funding/rollups.py) one item at a
+    time, in its own items' order: side by side they can take the same count rows in opposite orders and deadlock
+    (scripts/load_test.py found it: a 503 on approve while the same hub-year was being submitted). One submit or
+    review at a time cannot. They are short (one hub-year), so waiting costs milliseconds. Single-record writes
+    (a cell, an edit) touch their counts in one sorted step after locking their record, and need no such lock.
+    PostgreSQL only: SQLite writes one transaction at a time anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", REPORTS_LOCK)
+
+
 def _locked(model, pks):
     """These items, if still with the hub, row-locked in id order (inside the caller's transaction)."""
     return model.objects.filter(pk__in=pks, status__in=HUB_STATUSES).select_for_update().order_by("pk")
@@ -221,6 +240,7 @@ def report_submit(
     must still be exactly what would be sent, otherwise nothing is submitted and the list is to be checked again."""
     policy.require(actor, policy.Action.ENTER_REPORT, hub)
     period_check_open(hub_id=hub.pk, year=year)
+    _reports_lock()
     records, measurements = hub_report(hub=hub, year=year, user=actor).submittable()
     if record_ids is not None or measurement_ids is not None:
         listed = (set(record_ids or []), set(measurement_ids or []))
@@ -259,6 +279,7 @@ def report_review(
     policy.require(actor, action)
     if action == WorkflowAction.RETURN and not comment.strip():
         raise ValidationError({"review_comment": _("Say what needs fixing when returning a report.")})
+    _reports_lock()
     selected = record_ids is not None or measurement_ids is not None
     items = []
     for model, ids in ((FundingRecord, record_ids), (Measurement, measurement_ids)):
