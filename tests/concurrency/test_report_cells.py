@@ -203,3 +203,32 @@ def test_a_cell_edit_racing_a_submit_is_saved_or_a_409_never_a_403(hub):
         record = _cell_records(hub).get()
         assert record.status == "submitted"
         assert record.amount == (Decimal(200 + attempt) if edit == 200 else Decimal(100))
+
+
+@ON_POSTGRESQL
+@pytest.mark.django_db(transaction=True)
+def test_a_review_racing_a_submit_of_the_same_hub_year_never_deadlocks(hub):
+    """Found by scripts/load_test.py: a review (submitted items, in id order) and a submit (drafts, in id order) of the
+    same hub-year moved the same fieldlabs' status counts in opposite orders and deadlocked: a 503 on approve. The
+    drafts here are made in the opposite fieldlab order to the submitted lines, which is what it took."""
+    from funding.rollups import funding_rollup_differences
+    from reporting.services import report_review, report_submit
+
+    bureau = factories.BureauUserFactory(username="bureau-race")
+    labs = [factories.FieldlabFactory(hub=hub["noord"], start_year=2016) for _ in range(6)]
+    for attempt in range(5):
+        FundingRecord.objects.filter(fieldlab__hub=hub["noord"]).delete()
+        for lab in labs:
+            factories.FundingRecordFactory(fieldlab=lab, year=2019, source="regional", status="submitted", amount=1)
+        for lab in reversed(labs):
+            factories.FundingRecordFactory(fieldlab=lab, year=2019, source="eu", status="draft", amount=2)
+        review, submit = race(
+            lambda: report_review(hub=hub["noord"], year=2019, actor=bureau, action="approve"),
+            lambda: report_submit(hub=hub["noord"], year=2019, actor=hub["anna"]),
+        )
+        assert not isinstance(review, Exception) and not isinstance(submit, Exception), (attempt, review, submit)
+        statuses = sorted(FundingRecord.objects.filter(fieldlab__hub=hub["noord"]).values_list("status", flat=True))
+        # Whichever went first: the six lines are approved, the six drafts submitted (or approved too, if the
+        # submit went first and the review then found them submitted).
+        assert statuses.count("draft") == 0 and statuses[:6] == ["approved"] * 6, statuses
+        assert funding_rollup_differences() == []
