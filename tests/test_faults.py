@@ -137,21 +137,22 @@ def test_a_worker_killed_during_an_evaluation_run_leaves_a_failed_run_with_a_rea
     assert "stopped answering" in run.error and run.finished_at
 
 
-def test_a_worker_killed_during_an_import_leaves_a_failed_job_and_nothing_imported(worker, bureau_user):
-    labs = factories.FieldlabFactory.create_batch(40, start_year=2010)
+def _import_job(owner, *, fieldlabs: int):
+    """An import job of one line per new fieldlab × year 2015–2024 × source (50 lines a fieldlab), sent to a worker."""
+    labs = factories.FieldlabFactory.create_batch(fieldlabs, start_year=2010)
     lines = [
         f",{year},fieldlab,{lab.slug},{source},,1,cash,realised,,,illustrative,,\n"
         for lab in labs
         for year in range(2015, 2025)
         for source in ("eu", "regional", "national", "companies", "knowledge")
     ]
+    file = ContentFile((HEADER + "".join(lines)).encode())
+    return job_create(kind="import_confirm", owner=owner, file=file, filename="records.csv"), lines
+
+
+def test_a_worker_killed_during_an_import_leaves_a_failed_job_and_nothing_imported(worker, bureau_user):
     before = FundingRecord.objects.count()
-    job = job_create(
-        kind="import_confirm",
-        owner=bureau_user,
-        file=ContentFile((HEADER + "".join(lines)).encode()),
-        filename="records.csv",
-    )
+    job, lines = _import_job(bureau_user, fieldlabs=40)
     wait_for(lambda: Job.objects.get(pk=job.pk).done >= 100, what="import progress")
     worker()
     job.refresh_from_db()
@@ -170,20 +171,8 @@ def test_a_job_whose_worker_was_killed_completes_after_redelivery(real_services,
     ends it `done`: every row imported once."""
     redelivery = {"JOBS_REDELIVERY_SECONDS": "4", "JOBS_REDELIVERY_CHECK_SECONDS": "1"}
     kill_first = start_worker(media_root, tmp_path / "first.log", "first", **redelivery)
-    labs = factories.FieldlabFactory.create_batch(20, start_year=2010)
-    lines = [
-        f",{year},fieldlab,{lab.slug},{source},,1,cash,realised,,,illustrative,,\n"
-        for lab in labs
-        for year in range(2015, 2025)
-        for source in ("eu", "regional", "national", "companies", "knowledge")
-    ]
     before = FundingRecord.objects.count()
-    job = job_create(
-        kind="import_confirm",
-        owner=bureau_user,
-        file=ContentFile((HEADER + "".join(lines)).encode()),
-        filename="records.csv",
-    )
+    job, lines = _import_job(bureau_user, fieldlabs=20)
     try:
         wait_for(lambda: Job.objects.get(pk=job.pk).done >= 50, what="import progress")
         kill_first()
