@@ -73,8 +73,7 @@ def funding_records_bulk_create(*, records: list[FundingRecord], actor: User, re
             default_change_reason=reason,
             default_date=now,
         )
-    for start in range(0, len(records), BULK_BATCH_SIZE):
-        funding_rollup_apply(added=records[start : start + BULK_BATCH_SIZE])
+    funding_rollup_apply(added=records)  # a few statements per rollup table, whatever the number of records
     return len(records)
 
 

@@ -34,11 +34,15 @@ from smartindustry.services import StaleVersion
 from smartindustry.tables import Table
 
 
-class SingleSelect(forms.Select):
-    """A plain select whose value reaches a multi-valued filter as a list (every repeated value kept)."""
+class ListValue:
+    """A one-value widget whose value reaches a multi-valued filter as a list (every repeated value kept)."""
 
     def value_from_datadict(self, data, files, name):
         return data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+
+
+class SingleSelect(ListValue, forms.Select):
+    """A plain select for a multi-valued filter."""
 
     def format_value(self, value):
         return [str(v) for v in value] if isinstance(value, (list, tuple)) else super().format_value(value)
@@ -87,11 +91,8 @@ def model_choices(model, value_field: str = "slug", label_field: str = "name") -
     return load
 
 
-class SlugInput(forms.TextInput):
+class SlugInput(ListValue, forms.TextInput):
     """A text box for a multi-valued slug filter (too many rows for a select): one slug typed, a list for the filter."""
-
-    def value_from_datadict(self, data, files, name):
-        return data.getlist(name) if hasattr(data, "getlist") else data.get(name)
 
     def format_value(self, value):
         if isinstance(value, (list, tuple)):
