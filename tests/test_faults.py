@@ -1,8 +1,9 @@
 """Fault test: a real Celery worker process is killed (SIGKILL) in the middle of an evaluation run and of an import.
 
 Needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL; CI sets both): the worker is a separate process that must see
-the test's database and broker. The run and the import are held mid-job (a table lock the computation waits on;
-a file large enough to take seconds), the worker's process group is killed, and the sweeper ends what is left:
+the test's database and broker. The run and the import are held mid-job by a table lock they wait on (the run's
+computation reads the funding records; the import checks every row and then waits to write them), so the kill
+lands mid-job however fast the machine is. Then the worker's process group is killed, and the sweeper ends what is left:
 `failed` with a reason, never stuck `running`. The sweeper is called with its clock moved past the stale bound
 (JOBS_STALE_MINUTES), which is what the worker's beat does that many minutes later.
 """
@@ -12,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -137,6 +139,20 @@ def test_a_worker_killed_during_an_evaluation_run_leaves_a_failed_run_with_a_rea
     assert "stopped answering" in run.error and run.finished_at
 
 
+@contextmanager
+def writes_to_funding_records_held():
+    """A SHARE lock on the funding records from another connection: reads go on, the import's write waits."""
+    db = connection.settings_dict
+    with psycopg.connect(
+        dbname=db["NAME"], user=db["USER"], host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432
+    ) as blocker:
+        blocker.execute("LOCK TABLE funding_fundingrecord IN SHARE MODE")
+        try:
+            yield
+        finally:
+            blocker.rollback()
+
+
 def _import_job(owner, *, fieldlabs: int):
     """An import job of one line per new fieldlab × year 2015–2024 × source (50 lines a fieldlab), sent to a worker."""
     labs = factories.FieldlabFactory.create_batch(fieldlabs, start_year=2010)
@@ -152,11 +168,12 @@ def _import_job(owner, *, fieldlabs: int):
 
 def test_a_worker_killed_during_an_import_leaves_a_failed_job_and_nothing_imported(worker, bureau_user):
     before = FundingRecord.objects.count()
-    job, lines = _import_job(bureau_user, fieldlabs=40)
-    wait_for(lambda: Job.objects.get(pk=job.pk).done >= 100, what="import progress")
-    worker()
+    with writes_to_funding_records_held():
+        job, lines = _import_job(bureau_user, fieldlabs=40)
+        wait_for(lambda: Job.objects.get(pk=job.pk).done >= 100, what="import progress")
+        worker()
     job.refresh_from_db()
-    assert job.status == "running" and 0 < job.done < job.total == len(lines) == 2000
+    assert job.status == "running" and job.done >= 100 and job.total == len(lines) == 2000
     assert FundingRecord.objects.count() == before  # all or nothing: the killed transaction rolled back
     jobs, _runs = sweep_later()
     assert jobs["failed_stale"] == 1
@@ -172,10 +189,11 @@ def test_a_job_whose_worker_was_killed_completes_after_redelivery(real_services,
     redelivery = {"JOBS_REDELIVERY_SECONDS": "4", "JOBS_REDELIVERY_CHECK_SECONDS": "1"}
     kill_first = start_worker(media_root, tmp_path / "first.log", "first", **redelivery)
     before = FundingRecord.objects.count()
-    job, lines = _import_job(bureau_user, fieldlabs=20)
     try:
-        wait_for(lambda: Job.objects.get(pk=job.pk).done >= 50, what="import progress")
-        kill_first()
+        with writes_to_funding_records_held():
+            job, lines = _import_job(bureau_user, fieldlabs=20)
+            wait_for(lambda: Job.objects.get(pk=job.pk).done >= 50, what="import progress")
+            kill_first()
         job.refresh_from_db()
         assert job.status == "running" and job.attempts == 1
         assert FundingRecord.objects.count() == before  # the killed attempt wrote nothing

@@ -1,6 +1,7 @@
 """Spreadsheet import: the export's columns, a preview with row-by-row errors, then all rows or none."""
 
 import io
+import threading
 import time
 from decimal import Decimal
 from unittest.mock import patch
@@ -16,6 +17,7 @@ from openpyxl import Workbook
 from funding.importers import funding_records_import
 from funding.models import FundingRecord
 from jobs.models import Job
+from jobs import services as jobs_services
 from jobs.services import job_create
 from smartindustry.celery import app as celery_app
 from tests import factories
@@ -201,9 +203,13 @@ def test_the_import_reports_progress_as_it_goes(network):
 
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True, databases=list(settings.DATABASES))
-def test_a_real_worker_reports_import_progress_on_the_job(network, settings):
+def test_a_real_worker_reports_import_progress_on_the_job(network, settings, monkeypatch):
     """With a broker the import job runs in a worker and its progress is on the job row while it runs (on
-    PostgreSQL through the "jobs" connection, committed while the import's own transaction is still open)."""
+    PostgreSQL through the "jobs" connection, committed while the import's own transaction is still open).
+
+    The worker runs in a thread of this process. After its first progress write between 0 and the end it waits
+    until this test has read the job row from its own connection, so the check does not depend on how fast the
+    import is (polling missed it once the import became set-wise and fast)."""
     if not settings.REDIS_URL:
         pytest.skip("REDIS_URL not set: there is no broker to send the task to")
     settings.JOBS_PROGRESS_DATABASE = "jobs" if "jobs" in settings.DATABASES else "default"
@@ -214,7 +220,16 @@ def test_a_real_worker_reports_import_progress_on_the_job(network, settings):
         for year in range(2015, 2020)
         for source in ("eu", "regional", "national", "companies")
     ]
-    seen = []
+    written, read = threading.Event(), threading.Event()
+    original = jobs_services.job_progress
+
+    def progress_then_wait(*, job_id, done, total):
+        original(job_id=job_id, done=done, total=total)
+        if 0 < done < total and not written.is_set():
+            written.set()
+            read.wait(timeout=30)  # the worker holds here, mid-import, until the test has looked
+
+    monkeypatch.setattr(jobs_services, "job_progress", progress_then_wait)
     celery_app.conf.task_always_eager = False
     try:
         with start_worker(celery_app, perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30):
@@ -224,18 +239,22 @@ def test_a_real_worker_reports_import_progress_on_the_job(network, settings):
                 file=ContentFile((HEADER + "".join(lines)).encode()),
                 filename="records.csv",
             )
-            deadline = time.monotonic() + 120
-            while time.monotonic() < deadline:
+            try:
+                assert written.wait(timeout=120), "the worker never wrote progress before the end"
                 job.refresh_from_db()
-                if job.finished:
-                    break
-                if job.status == "running":
-                    seen.append(job.done)
-                time.sleep(0.02)
+                midway = (job.status, job.total, 0 < job.done < 200)
+                imported_meanwhile = FundingRecord.objects.filter(fieldlab__in=fieldlabs).count()
+            finally:
+                read.set()
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline and not job.finished:
+                time.sleep(0.05)
+                job.refresh_from_db()
     finally:
         celery_app.conf.task_always_eager = True
+    assert midway == ("running", 200, True)  # progress was visible, committed, before the end
+    assert imported_meanwhile == 0  # ... while the import's own transaction was still open
     assert (job.status, job.result["created"], job.done, job.total) == ("done", 200, 200, 200)
-    assert any(0 < done < 200 for done in seen)  # progress was visible before the end
     assert FundingRecord.objects.filter(fieldlab__in=fieldlabs).count() == 200
 
 
