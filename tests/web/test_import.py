@@ -16,8 +16,8 @@ from openpyxl import Workbook
 
 from funding.importers import funding_records_import
 from funding.models import FundingRecord
-from jobs.models import Job
 from jobs import services as jobs_services
+from jobs.models import Job
 from jobs.services import job_create
 from smartindustry.celery import app as celery_app
 from tests import factories
