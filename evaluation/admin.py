@@ -126,8 +126,8 @@ class FollowUpActionAdmin(ServiceAdmin):
     list_display = ("title", "recommendation", "owner", "due_date", "status")
     list_filter = ("status", "recommendation")
     list_select_related = ("recommendation",)
-    search_fields = ("title", "owner")
-    fields = ("recommendation", "title", "owner", "due_date", "status", "evidence")
+    search_fields = ("title", "title_nl", "owner", "owner_nl")
+    fields = ("recommendation", "title", "title_nl", "owner", "owner_nl", "due_date", "status", "evidence")
 
     def get_readonly_fields(self, request, obj=None):
         # An action stays with its recommendation; the service changes only the action's own fields.

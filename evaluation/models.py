@@ -419,6 +419,7 @@ class FollowUpAction(Bilingual, ProvenanceModel):
     title = models.CharField(_("action"), max_length=300)
     title_nl = models.CharField(_("action (Dutch)"), max_length=300, blank=True)
     owner = models.CharField(_("owner"), max_length=200)
+    owner_nl = models.CharField(_("owner (Dutch)"), max_length=200, blank=True)
     due_date = models.DateField(_("due date"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=ActionStatus.choices, default=ActionStatus.OPEN)
     evidence = bounded_text_field(_("evidence"), blank=True)
@@ -442,6 +443,10 @@ class FollowUpAction(Bilingual, ProvenanceModel):
 
     def __str__(self):
         return self.localized("title")
+
+    @property
+    def localized_owner(self) -> str:
+        return self.localized("owner")
 
 
 class EvaluationRun(TimeStampedModel):

@@ -172,6 +172,7 @@ def evaluation_reference_load(*, actor=None) -> dict[str, int]:
                 {
                     "title_nl": row.get("title_nl", ""),
                     "owner": row["owner"],
+                    "owner_nl": row.get("owner_nl", ""),
                     "due_date": due if isinstance(due, date) or due is None else date.fromisoformat(due),
                     "status": row["status"],
                     "provenance": "illustrative",

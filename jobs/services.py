@@ -231,23 +231,24 @@ def jobs_sweep(*, now=None) -> dict:
     now = now or timezone.now()
     stale = now - timedelta(minutes=settings.JOBS_STALE_MINUTES)
     counts = {"failed_stale": 0, "resent": 0, "failed_pending": 0}
-    for job_id in Job.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=stale).values_list("pk", flat=True):
-        job_fail(
-            job_id=job_id,
-            error=_(
+    # The reason is written in the language of the page that started the job, as the job's own messages are.
+    running = Job.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=stale)
+    for job_id, language in running.values_list("pk", "parameters__language"):
+        with translation.override(language or settings.LANGUAGE_CODE):
+            error = _(
                 "The worker running this job stopped answering (no sign of life for %(n)s minutes). Nothing was "
                 "saved; start it again."
-            )
-            % {"n": settings.JOBS_STALE_MINUTES},
-        )
+            ) % {"n": settings.JOBS_STALE_MINUTES}
+        job_fail(job_id=job_id, error=error)
         counts["failed_stale"] += 1
     give_up = now - timedelta(minutes=settings.JOBS_PENDING_GIVE_UP_MINUTES)
-    for job_id in Job.objects.filter(status=JobStatus.PENDING, created_at__lt=give_up).values_list("pk", flat=True):
-        job_fail(
-            job_id=job_id,
-            error=_("The job never started: the task queue did not deliver it for %(n)s minutes. Start it again.")
-            % {"n": settings.JOBS_PENDING_GIVE_UP_MINUTES},
-        )
+    pending = Job.objects.filter(status=JobStatus.PENDING, created_at__lt=give_up)
+    for job_id, language in pending.values_list("pk", "parameters__language"):
+        with translation.override(language or settings.LANGUAGE_CODE):
+            error = _("The job never started: the task queue did not deliver it for %(n)s minutes. Start it again.") % {
+                "n": settings.JOBS_PENDING_GIVE_UP_MINUTES
+            }
+        job_fail(job_id=job_id, error=error)
         counts["failed_pending"] += 1
     resend = now - timedelta(minutes=settings.JOBS_PENDING_RESEND_MINUTES)
     not_sent_lately = Q(sent_at__isnull=True) | Q(sent_at__lt=resend)

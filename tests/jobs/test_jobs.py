@@ -167,6 +167,22 @@ def test_the_sweeper_fails_a_running_job_whose_worker_is_gone(owner, settings):
     assert "stopped answering (no sign of life for 5 minutes)" in gone.error
 
 
+def test_the_sweepers_reason_is_in_the_language_of_the_page_that_started_the_job(owner, settings):
+    settings.JOBS_STALE_MINUTES = 5
+    settings.JOBS_PENDING_GIVE_UP_MINUTES = 60
+    now = timezone.now()
+    late = now - timedelta(minutes=6)
+    dutch = make_job(owner, status="running", heartbeat_at=late, parameters={"language": "nl"})
+    english = make_job(owner, status="running", heartbeat_at=late, parameters={"language": "en"})
+    never = make_job(owner, status="pending", created_at=now - timedelta(hours=2), parameters={"language": "nl"})
+    assert jobs_sweep(now=now)["failed_stale"] == 2
+    for job in (dutch, english, never):
+        job.refresh_from_db()
+    assert "reageert niet meer" in dutch.error and "stopped answering" not in dutch.error
+    assert "stopped answering (no sign of life for 5 minutes)" in english.error
+    assert never.status == "failed" and "never started" not in never.error and "60" in never.error
+
+
 def test_the_sweeper_resends_a_pending_job_then_gives_up(owner, settings):
     settings.JOBS_PENDING_RESEND_MINUTES, settings.JOBS_PENDING_GIVE_UP_MINUTES = 2, 60
     now = timezone.now()

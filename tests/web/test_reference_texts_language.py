@@ -1,5 +1,5 @@
 """One language at a time: the evaluation page names activity types, indicators, output goals, recommendations and
-their follow-up actions in the page's language, on the reference dataset (reference_data/*, Dutch and English)."""
+their follow-up actions (title and owner) in the page's language, on the reference dataset (reference_data/*, Dutch and English)."""
 
 import pytest
 from django.test import Client
@@ -19,6 +19,7 @@ def _texts(language: str) -> set[str]:
         (OutputGoal, "name"),
         (Recommendation, "title"),
         (FollowUpAction, "title"),
+        (FollowUpAction, "owner"),
     ):
         found.update(model.objects.values_list(field + suffix, flat=True))
     return found
@@ -33,7 +34,7 @@ def page(reference_db, db):
 
 def test_every_reference_text_has_both_languages(reference_db, db):
     dutch, english = _texts("nl"), _texts("en")
-    assert "" not in dutch and len(dutch) == len(english) == 6 + 6 + 7 + 5 + 3
+    assert "" not in dutch and len(dutch) == len(english) == 6 + 6 + 7 + 5 + 3 + 2  # 2: the actions' owners
     assert not dutch & english
 
 
@@ -55,6 +56,7 @@ def test_the_dutch_page_names_the_goals_and_indicators(page):
     assert "Bedrijven doen mee aan experimenten en demonstraties in fieldlabs" in shown  # an output goal
     assert "Bedrijven nieuw bereikt via fieldlabs" in shown  # its indicator
     assert "Geef de programmacoördinatie een meetbaar outputdoel" in shown  # a follow-up action
+    assert "Stuurgroep" in shown and "Steering group" not in shown  # its owner
 
 
 def test_a_reload_fills_in_a_missing_translation_and_keeps_the_bureaus_edits(reference_db, db):
