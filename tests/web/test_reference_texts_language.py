@@ -1,5 +1,6 @@
 """One language at a time: the evaluation page names activity types, indicators, output goals, recommendations and
-their follow-up actions (title and owner) in the page's language, on the reference dataset (reference_data/*, Dutch and English)."""
+their follow-up actions (title and owner) in the page's language, on the reference dataset (reference_data/*,
+Dutch and English)."""
 
 import pytest
 from django.test import Client
