@@ -174,7 +174,18 @@ def prepare() -> str:
     call_command("migrate", verbosity=0)
     call_command("load_reference_data", verbosity=0)
     took = seconds(lambda: call_command("generate_scale_data", fieldlabs=FIELDLABS, records=RECORDS, verbosity=0))
-    return f"generated {RECORDS:,} records in {took:.0f} s (generate_scale_data; goal < 120 s at 1M)"
+    # The state autovacuum leaves a loaded table in (visibility map set, statistics fresh), for the portal and the
+    # raw queries alike; not counted in the generation time.
+    vacuumed = seconds(vacuum_analyze)
+    return (
+        f"generated {RECORDS:,} records in {took:.0f} s (generate_scale_data; goal < 120 s at 1M), "
+        f"then VACUUM ANALYZE in {vacuumed:.0f} s"
+    )
+
+
+def vacuum_analyze() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
 
 
 def user(username: str, role: str) -> User:
