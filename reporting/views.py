@@ -33,10 +33,9 @@ from .selectors import (
     HUB_PLACE,
     hub_report,
     hub_report_items,
-    hub_reporting_status,
     report_years,
+    reporting_status_panel,
     review_queue,
-    status_years,
 )
 
 __all__ = [
@@ -68,8 +67,8 @@ def report_index(request):
     user = request.user
     if user.hub_id and policy.can(user, policy.Action.VIEW_REPORT, user.hub) and request.GET.get("overview") is None:
         return redirect("reporting:report_hub", hub=user.hub.slug)
-    years = status_years()
-    return render(request, "reporting/report_index.html", {"status": hub_reporting_status(years=years), "years": years})
+    years, status = reporting_status_panel()
+    return render(request, "reporting/report_index.html", {"status": status, "years": years})
 
 
 @login_required

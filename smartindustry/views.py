@@ -9,7 +9,7 @@ from accounts import policy
 from funding.choices import source_colour
 from funding.selectors import funding_overview
 from registry.selectors import companies_reached, fieldlabs_per_year
-from reporting.selectors import hub_reporting_status, status_years
+from reporting.selectors import reporting_status_panel
 from smartindustry.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
 
 from . import health
@@ -76,14 +76,14 @@ def home(request):
             ],
         },
     }
-    years = status_years()
+    years, status = reporting_status_panel()
     context = {
         **overview,
         "fieldlabs_per_year": per_year,
         "companies_reached": companies_reached(year_min=year_min, year_max=year_max)["unique_companies"],
         "chart": chart,
         "status_years": years,
-        "status": hub_reporting_status(years=years),
+        "status": status,
     }
     return render(request, "home.html", context)
 

@@ -61,3 +61,20 @@ def test_dutch_formatting(bureau_client):
     assert text(response, "total") == f"€{NBSP}450.000"
     assert rows(response, "by-year")[2][2] == f"€{NBSP}290.000"
     assert '<html lang="nl">' in response.content.decode()
+
+
+def test_the_reporting_status_panel_shows_the_latest_six_years_with_hub_or_fieldlab_records(bureau_client, network):
+    """The panel's years and counts come from one read of the status counts; years with only records of the bureau
+    or of fieldlabs without a hub do not make a column."""
+    from tests import factories
+
+    factories.FundingRecordFactory(fieldlab=network["rosf"], year=2021)
+    factories.FundingRecordFactory(fieldlab=network["tech"], year=2022, status="submitted")
+    factories.FundingRecordFactory(fieldlab=None, hub=network["zuid"], year=2023, status="returned")
+    factories.FundingRecordFactory(fieldlab=factories.FieldlabFactory(hub=None), year=2024)  # no hub: no column
+    factories.FundingRecordFactory(fieldlab=None, bureau=factories.ProgrammeBureauFactory(), year=2025)  # the bureau
+    table = rows(bureau_client.get("/"), "reporting-status")
+    assert table[0] == ["Hub", "2018", "2019", "2020", "2021", "2022", "2023"]  # 2017 dropped: six columns
+    noord = ["Approved", "nothing", "Approved", "Approved", "Submitted", "nothing"]
+    zuid = ["nothing", "Draft", "nothing", "nothing", "nothing", "Returned"]
+    assert table[1:3] == [["Smart Industry Hub Noord", *noord], ["Smart Industry Hub Zuid", *zuid]]
