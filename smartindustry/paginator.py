@@ -21,6 +21,7 @@ from functools import cached_property
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
 from django.db.models import QuerySet
+from django.db.models.query import ModelIterable
 
 COUNT_EXACT_UP_TO = 10_000
 DEFERRED_JOIN_FROM = 1_000
@@ -82,6 +83,8 @@ class EstimatingPaginator(Paginator):
             picked = list(queryset.values_list("pk", flat=True)[bottom:top])
             if not picked:
                 return []
+            if queryset._iterable_class is not ModelIterable:  # dicts or tuples: let the database keep the order
+                return queryset.filter(pk__in=picked)
             position = {pk: index for index, pk in enumerate(picked)}
             return sorted(queryset.order_by().filter(pk__in=picked), key=lambda row: position[row.pk])
         if bottom < DEFERRED_JOIN_FROM:

@@ -101,3 +101,26 @@ def test_the_portal_list_says_about_when_the_count_is_an_estimate(records, monke
     response = client.get("/funding/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert re.search(r"about 1[,.]?000 records", " ".join(response.content.decode().split()))
+
+
+@pytest.mark.parametrize("shape", ["models", "values", "values_list"])
+def test_estimated_pages_keep_the_lists_order_whatever_the_rows_are(records, monkeypatch, shape):
+    monkeypatch.setattr(paginator, "COUNT_EXACT_UP_TO", 3)
+    monkeypatch.setattr(paginator, "planner_estimate", lambda queryset: 1000)
+    queryset = FundingRecord.objects.order_by("-year", "id")
+    expected = list(queryset.values_list("id", flat=True))
+    if shape == "values":
+        queryset = queryset.values("id", "year")
+    elif shape == "values_list":
+        queryset = queryset.values_list("id", "year")
+    pages = paginator.EstimatingPaginator(queryset, 5)
+    seen, number = [], 1
+    while True:
+        page = pages.page(number)
+        assert pages.count_is_estimate or not page.has_next()
+        for row in page.object_list:
+            seen.append(row.pk if shape == "models" else row["id"] if shape == "values" else row[0])
+        if not page.has_next():
+            break
+        number += 1
+    assert seen == expected  # every row once, in the list's order (the keys' order, not the database's)
