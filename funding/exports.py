@@ -49,6 +49,7 @@ __all__ = [
 # What a background export job writes (its parameters' "list"): the API's list, or the portal's "export this view".
 API_EXPORT = "funding-records"
 PORTAL_EXPORT = "portal-funding-records"
+THREESIXTYGIVING_EXPORT = "360giving"
 
 # The funding records' default order, in the API's list and in its exports.
 FUNDING_RECORD_ORDERING = ("year", "source", "pk")

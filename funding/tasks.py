@@ -6,6 +6,7 @@ import tempfile
 from celery import shared_task
 from django.conf import settings
 from django.core.files import File
+from django.utils.translation import gettext as _
 
 from jobs.choices import JOB_TASKS, JobKind
 from jobs.models import Job
@@ -15,10 +16,13 @@ from smartindustry.api.renderers import EXPORT_PROGRESS_ROWS, CSVRenderer, XLSXR
 from smartindustry.constants import EXPORT_CHUNK_SIZE
 from smartindustry.exporters import rows_write
 
+from . import threesixtygiving
+from .choices import RecordStatus
 from .exports import (
     FUNDING_RECORD_EXPORT,
     FUNDING_RECORD_ORDERING,
     PORTAL_EXPORT,
+    THREESIXTYGIVING_EXPORT,
     batched,
     funding_records_export_queryset,
 )
@@ -76,6 +80,8 @@ def _export(job: Job, progress) -> JobOutput:
     except ValueError as exc:
         raise JobRefused(str(exc)) from exc
     names = parameters.get("fields")
+    if parameters.get("list") == THREESIXTYGIVING_EXPORT:
+        return _threesixtygiving_export(job, queryset, progress)
     total = queryset.count()
     progress(0, total)
     if parameters.get("list") == PORTAL_EXPORT:
@@ -126,6 +132,46 @@ def _portal_export(job: Job, queryset, total: int, progress) -> JobOutput:
         fileobj=output,
         progress=lambda done: progress(done, total),
     )
+    output.seek(0)
+    return JobOutput(result={"rows": rows}, file=File(output, name=job.filename), filename=job.filename)
+
+
+def _threesixtygiving_export(job: Job, queryset, progress) -> JobOutput:
+    """The 360Giving export of the approved records in the selection: the same JSON package or spreadsheet the API
+    streams for a smaller selection (funding/threesixtygiving.py), written to a file."""
+    records = queryset.filter(status=RecordStatus.APPROVED).select_related(
+        "fieldlab__hub", "hub", "bureau", "funder", "activity_type"
+    )
+    total = records.count()
+    progress(0, total)
+    if not total:
+        raise JobRefused(
+            _("No approved funding records match this selection; a 360Giving package holds at least one grant.")
+        )
+    rows = 0
+
+    def counted(iterable):
+        nonlocal rows
+        for item in iterable:
+            rows += 1
+            if rows % EXPORT_PROGRESS_ROWS == 0:
+                progress(rows, total)
+            yield item
+
+    stream = counted(records.iterator(chunk_size=EXPORT_CHUNK_SIZE))
+    output = tempfile.TemporaryFile()  # noqa: SIM115 (handed to the job's storage; see _export)
+    fmt = job.parameters.get("format")
+    if fmt == "xlsx":
+        XLSXRenderer().write(threesixtygiving.CSV_HEADER, (threesixtygiving.spreadsheet_row(r) for r in stream), output)
+    elif fmt == "csv":
+        lines = CSVRenderer.iter_lines(
+            threesixtygiving.CSV_HEADER, (threesixtygiving.spreadsheet_row(r) for r in stream)
+        )
+        for chunk in batched(line.encode("utf-8") for line in lines):
+            output.write(chunk)
+    else:
+        for chunk in batched(threesixtygiving.iter_json_package(stream)):
+            output.write(chunk)
     output.seek(0)
     return JobOutput(result={"rows": rows}, file=File(output, name=job.filename), filename=job.filename)
 

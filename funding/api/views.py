@@ -17,16 +17,16 @@ from registry.services import registry_record_create, registry_record_delete, re
 from smartindustry.api.renderers import TabularRenderer
 from smartindustry.api.serializers import requested_field_names
 from smartindustry.api.views import EXPORT_CHUNK_SIZE, ExportTooLarge, ServiceModelViewSet
-from smartindustry.exporters import stream_max_rows, too_many_rows
+from smartindustry.exporters import stream_max_rows, xlsx_refusal
 
-from .. import services
+from .. import services, threesixtygiving
 from ..choices import RecordStatus
-from ..exports import API_EXPORT, FUNDING_RECORD_EXPORT, FUNDING_RECORD_ORDERING
+from ..exports import API_EXPORT, FUNDING_RECORD_EXPORT, FUNDING_RECORD_ORDERING, THREESIXTYGIVING_EXPORT
 from ..fields import KEY_OF_MODEL_FIELD
 from ..filtersets import FunderFilterSet, FundingRecordFilterSet
 from ..models import Funder, FundingRecord
 from ..serializers import FundingRecordSerializer
-from . import serializers, threesixtygiving
+from . import serializers
 
 
 class FunderViewSet(ServiceModelViewSet):
@@ -174,10 +174,22 @@ class FundingRecordViewSet(ServiceModelViewSet):
         approved = self.filter_queryset(self.get_queryset()).filter(status=RecordStatus.APPROVED)
         renderer = request.accepted_renderer
         count = approved.count()
-        limit = stream_max_rows(renderer.format)
-        if count > limit:
-            # Streamed through the serializers, with no background job: refused rather than cut by the timeout.
-            raise ExportTooLarge(too_many_rows(count, limit))
+        refusal = xlsx_refusal(count) if renderer.format == "xlsx" else None
+        if refusal:
+            raise ExportTooLarge(refusal)
+        if count > stream_max_rows(renderer.format):
+            # Too long for one request (the worker's timeout would cut it): written by a background job, as the
+            # list's big exports are; 202 with the job's Location, then its download.
+            parameters = {
+                "list": THREESIXTYGIVING_EXPORT,
+                "format": renderer.format,
+                "query": {key: values for key, values in request.query_params.lists() if key != "format"},
+                "language": get_language(),
+                "rows": count,
+            }
+            filename = f"360giving-grants.{renderer.format}"
+            job = job_create(kind=JobKind.EXPORT, owner=request.user, filename=filename, parameters=parameters)
+            return job_accepted_response(request, job)
         if not isinstance(renderer, TabularRenderer) and not count:
             # The 360Giving package schema requires at least one grant ("grants": minItems 1), so an empty
             # selection has no valid JSON package: say so with a 404 instead of serving an invalid {"grants": []}.

@@ -8,7 +8,7 @@ from decimal import Decimal
 import jsonschema
 import pytest
 
-from funding.api.threesixtygiving import CSV_HEADER
+from funding.threesixtygiving import CSV_HEADER
 
 
 def body_of(response) -> bytes:

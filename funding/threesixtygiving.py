@@ -13,7 +13,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from ..choices import FundingKind, Realisation, Source
+from .choices import FundingKind, Realisation, Source
 
 PREFIX = "360G-smartindustry"
 CURRENCY = "EUR"
