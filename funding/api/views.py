@@ -10,6 +10,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from accounts import policy
+from jobs.api.serializers import JobSerializer
 from jobs.api.views import job_accepted_response
 from jobs.choices import JobKind
 from jobs.services import job_create
@@ -79,7 +80,16 @@ WORKFLOW_RESPONSES = {200: FundingRecordSerializer}
             "the list filters apply. Identifiers use the registry's own prefix 360G-smartindustry (not issued by "
             "360Giving). Streamed, never paginated."
         ),
-        responses={200: OpenApiResponse(serializers.ThreeSixtyGivingPackageSerializer)},
+        responses={
+            200: OpenApiResponse(serializers.ThreeSixtyGivingPackageSerializer),
+            202: OpenApiResponse(
+                JobSerializer,
+                description=(
+                    "Above the export bounds: the background job that writes the file (Location names it; fetch its "
+                    "download_url once it is done)."
+                ),
+            ),
+        },
         filters=True,
     ),
 )
