@@ -65,6 +65,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
+from sql_timing import sql_time  # noqa: E402 (scripts/sql_timing.py, beside this file)
 
 from accounts.models import User  # noqa: E402
 from accounts.services import api_token_create, user_create  # noqa: E402
@@ -140,24 +141,6 @@ def captured(fn) -> list[dict]:
     with CaptureQueriesContext(connection) as context:
         fn()
     return context.captured_queries
-
-
-def sql_time(fn, table: str = "funding_fundingrecord") -> float:
-    """Seconds spent in the statements `fn` ran on `table` (the list's count and page, not the token lookup),
-    timed round each execute: planning, execution and fetching the rows, as the bare query's figure is."""
-    spent = [0.0]
-
-    def timer(execute, sql, params, many, context):
-        start = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            if table in sql:
-                spent[0] += time.perf_counter() - start
-
-    with connection.execute_wrapper(timer):
-        fn()
-    return spent[0]
 
 
 def synthetic_records() -> int:

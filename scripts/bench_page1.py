@@ -28,6 +28,7 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
+from sql_timing import sql_time  # noqa: E402 (scripts/sql_timing.py, beside this file)
 
 from accounts.models import User  # noqa: E402
 
@@ -45,21 +46,7 @@ def main() -> None:
         assert response.status_code == 200, response.status_code
 
     def sql_seconds() -> float:
-        spent = [0.0]
-
-        def timer(execute, sql, params, many, context):
-            start = time.perf_counter()
-            try:
-                return execute(sql, params, many, context)
-            finally:
-                if TABLE in sql:
-                    took = time.perf_counter() - start
-                    spent[0] += took
-                    statements.setdefault(sql[:70], []).append(took)
-
-        with connection.execute_wrapper(timer):
-            get()
-        return spent[0]
+        return sql_time(get, TABLE, per_statement=statements)
 
     def end_to_end() -> float:
         start = time.perf_counter()
