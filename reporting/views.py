@@ -133,6 +133,18 @@ def _posted_version(request, name: str):
     return request.POST.get(f"{name}-version", services.UNCHECKED)
 
 
+def _save_posted_cell(request, report, fieldlab, source: str, name: str) -> None:
+    """Save the amount posted in a contribution cell, with the version its editor saw (CellConflict when stale)."""
+    services.report_cell_save(
+        report=report,
+        fieldlab=fieldlab,
+        source=source,
+        amount=parse_amount(request.POST.get(name, "")),
+        actor=request.user,
+        version=_posted_version(request, name),
+    )
+
+
 @login_required
 def report_year(request, hub, year):
     hub_obj = _hub_year(request, hub, year)
@@ -151,15 +163,7 @@ def report_year(request, hub, year):
                         if name not in request.POST:
                             continue
                         try:
-                            amount = parse_amount(request.POST[name])
-                            services.report_cell_save(
-                                report=report,
-                                fieldlab=fieldlab,
-                                source=source,
-                                amount=amount,
-                                actor=request.user,
-                                version=_posted_version(request, name),
-                            )
+                            _save_posted_cell(request, report, fieldlab, source, name)
                         except services.CellConflict as exc:
                             errors[name] = " ".join(exc.messages)
                             conflict = True
@@ -192,15 +196,7 @@ def report_cell(request, hub, year, fieldlab, source):
     error = None
     status = 200
     try:
-        amount = parse_amount(request.POST.get(name, ""))
-        services.report_cell_save(
-            report=report,
-            fieldlab=fieldlab_obj,
-            source=source,
-            amount=amount,
-            actor=request.user,
-            version=_posted_version(request, name),
-        )
+        _save_posted_cell(request, report, fieldlab_obj, source, name)
     except services.CellConflict as exc:
         # Changed meanwhile: the cell shows the stored value in its message and this editor's value in the input,
         # with the stored version, so saving it again is a deliberate overwrite.
