@@ -25,12 +25,10 @@ __all__ = [
     "HubReport",
     "hub_report",
     "hub_report_items",
-    "hub_reporting_status",
     "report_cell_filter",
     "report_years",
     "reporting_status_panel",
     "review_queue",
-    "status_years",
 ]
 
 ZERO = Decimal("0.00")
@@ -43,19 +41,12 @@ def report_years() -> list[int]:
     return list(range(REPORT_FIRST_YEAR, min(date.today().year, YEAR_MAX) + 1))
 
 
-def status_years(count: int = 6) -> list[int]:
-    """The years the reporting status panel shows: the latest years that have hub or fieldlab records."""
-    return reporting_status_panel(count=count)[0]
-
-
-def _hub_status_counts(years=None):
-    """Records per reporting hub × year × status, summed from the status counts (funding/rollups.py keeps them with
-    every write): recipients × years, not records. ``years`` None: every year."""
-    counts = FundingStatusCount.objects.filter(Q(hub__isnull=False) | Q(fieldlab__hub__isnull=False))
-    if years is not None:
-        counts = counts.filter(year__in=years)
+def _hub_status_counts():
+    """Records per reporting hub × year × status, every year, summed from the status counts (funding/rollups.py keeps
+    them with every write): recipients × years, not records."""
     return (
-        counts.annotate(report_hub=Coalesce("hub_id", "fieldlab__hub_id"))
+        FundingStatusCount.objects.filter(Q(hub__isnull=False) | Q(fieldlab__hub__isnull=False))
+        .annotate(report_hub=Coalesce("hub_id", "fieldlab__hub_id"))
         .order_by()
         .values("report_hub", "year", "status")
         .annotate(n=Sum("records"))
@@ -64,14 +55,14 @@ def _hub_status_counts(years=None):
 
 def reporting_status_panel(count: int = 6) -> tuple[list[int], list[dict]]:
     """The reporting status panel (dashboard, report overview): its years — the latest ``count`` years with hub or
-    fieldlab records, else the last reporting years — and hub_reporting_status for them.
+    fieldlab records, else the last reporting years — and per hub and year the records in each status.
 
     One grouped read of the status counts for every year (a few hundred rows: hubs × years × statuses), the years
     picked from it: at a million records that is half the time of asking for the years and then for their counts
     (each read goes over all recipients × years × statuses, 50,000 rows at 1,000 fieldlabs)."""
     counts = list(_hub_status_counts())
     years = sorted({row["year"] for row in counts})[-count:] or report_years()[-count:]
-    return years, hub_reporting_status(years=years, counts=counts)
+    return years, _hub_reporting_status(years=years, counts=counts)
 
 
 def report_cell_filter(year: int) -> Q:
@@ -322,13 +313,9 @@ def review_queue() -> list[dict]:
     return [groups[key] for key in sorted(groups)]
 
 
-def hub_reporting_status(*, years, counts=None) -> list[dict]:
-    """Per hub and year: how many of its records (its own and its fieldlabs') are in each status, and whether the
-    reporting period is closed. One grouped query for the records (none when ``counts`` already holds them, as
-    reporting_status_panel passes them), one for the periods, one for the hubs."""
-    years = list(years)
-    if counts is None:
-        counts = _hub_status_counts(years)
+def _hub_reporting_status(*, years: list[int], counts: list[dict]) -> list[dict]:
+    """Per hub and year: how many of its records (its own and its fieldlabs') are in each status (from ``counts``),
+    and whether the reporting period is closed. One query for the periods, one for the hubs."""
     by_cell: dict[tuple, dict] = {}
     for row in counts:
         by_cell.setdefault((row["report_hub"], row["year"]), {})[row["status"]] = row["n"]
