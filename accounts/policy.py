@@ -27,34 +27,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from reporting.choices import HUB_STATUSES
+from core.policy import Action
 
 from .models import Role
 
 __all__ = ["ROLE_RULES", "Action", "RoleRules", "can", "require", "visible_to"]
-
-
-class Action:
-    """The actions the policy knows. Strings, so templates can name them."""
-
-    VIEW = "view"
-    ADD = "add"
-    CHANGE = "change"
-    DELETE = "delete"
-    SUBMIT = "submit"  # a reviewable item goes from its hub to the bureau
-    APPROVE = "approve"
-    RETURN = "return"
-    VIEW_REPORT = "view_report"  # a hub's report with its drafts (obj: the Hub)
-    ENTER_REPORT = "enter_report"  # enter figures in a hub's report (obj: the Hub)
-    REVIEW = "review"  # the bureau's review queue
-    MANAGE_PERIODS = "manage_periods"  # close and reopen reporting periods
-    IMPORT = "import"  # spreadsheet import of funding records
-    RUN_EVALUATION = "run_evaluation"
-    USE_ADMIN = "use_admin"
-    USE_API = "use_api"  # read the REST API (and see its docs link)
-    # The site-wide change log: every model's history, drafts of every hub and figures before approval included,
-    # so the bureau's alone (each record's own page shows its history to whoever may see the record).
-    VIEW_CHANGE_LOG = "view_change_log"
 
 
 @dataclass(frozen=True)
@@ -110,7 +87,8 @@ def _own_hub(user, hub_id) -> bool:
 
 
 def _with_hub(item) -> bool:
-    return isinstance(item, Model) and item.status in HUB_STATUSES
+    # A reviewable item says itself whether it is still with its hub (draft or returned).
+    return isinstance(item, Model) and item.is_with_hub
 
 
 def _hub_id(obj):

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from smartindustry.services import audited_save
+from core.services import audited_save
 
 from .models import ApiToken, Role, User, hash_token
 

@@ -1,13 +1,14 @@
 """Admin for the intervention logic, norms, measurements, recommendations and (read-only) runs.
 
-The policy decides and the services write (smartindustry/admin_base.py): the intervention logic through the
+The policy decides and the services write (core/admin.py): the intervention logic through the
 bureau's generic services, measurements through their own services and the one workflow.
 """
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from smartindustry.admin_base import ReadOnlyInline, ReviewableAdmin, ServiceAdmin
+from core.admin import ReadOnlyInline, ServiceAdmin
+from reporting.admin_base import ReviewableAdmin
 
 from .models import (
     ActivityType,

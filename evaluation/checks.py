@@ -15,9 +15,9 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils.translation import gettext as _
 
+from core.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
 from funding.choices import Source
 from registry.selectors import companies_reached
-from smartindustry.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
 
 from .choices import CheckStatus, LeadLevel, RecommendationCode, ScopeDecision
 from .models import ActivityType, OutputGoal, OutputTarget, Recommendation

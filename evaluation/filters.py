@@ -22,9 +22,9 @@ from collections.abc import Iterable, Mapping
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from core.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN, YEAR_MAX, YEAR_MIN
 from funding.choices import FundingKind, Realisation, RecipientKind, Source
 from registry.models import Hub
-from smartindustry.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN, YEAR_MAX, YEAR_MIN
 
 from .models import ActivityType
 from .selectors.funding import GROUP_KEYS, FundingFilters

@@ -4,8 +4,7 @@ import django_filters as df
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from funding.choices import RecordStatus
-from registry.filtersets import (
+from core.filtersets import (
     ApiFilterSet,
     choice_filter,
     ordering_filter,
@@ -14,6 +13,7 @@ from registry.filtersets import (
     slugs_of,
     year_filter,
 )
+from funding.choices import RecordStatus
 from registry.models import Fieldlab, Hub
 
 from .choices import IndicatorUnit, RunStatus

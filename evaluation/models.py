@@ -16,9 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from reporting.choices import RecordStatus
-from reporting.models import ReviewableModel
-from smartindustry.models import (
+from core.models import (
     YEAR_MAX,
     YEAR_MIN,
     Bilingual,
@@ -27,6 +25,8 @@ from smartindustry.models import (
     bounded_text_field,
     year_range_q,
 )
+from reporting.choices import RecordStatus
+from reporting.models import ReviewableModel
 
 from .choices import (
     BAND_VERDICTS,

@@ -21,11 +21,11 @@ from decimal import Decimal
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from core.reference_data import LoadReport, ensure, provenance, read_csv, read_yaml
+from core.services import audited_save
 from funding.reference_data import funding_reference_load
 from registry.models import Company, Fieldlab, Hub, Participation
 from registry.reference_data import registry_reference_load
-from smartindustry.reference_data import LoadReport, ensure, provenance, read_csv, read_yaml
-from smartindustry.services import audited_save
 
 from .models import (
     ActivityType,

@@ -13,11 +13,11 @@ import json
 
 from django.db.models import Count, Max, Sum
 
+from core.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
 from funding.choices import RecipientKind
 from funding.models import FundingRecord
 from registry.models import Participation
 from registry.selectors import companies_reached
-from smartindustry.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
 
 from .checks import recommendation_checks
 from .models import (

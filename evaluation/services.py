@@ -19,12 +19,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import policy
 from accounts.models import User
-from registry.services import registry_record_create, registry_record_update
+from core import policy
+from core.services import apply_changes, audited_save, record_create, record_update
 from reporting.choices import WorkflowAction
 from reporting.workflow import period_check_open, workflow_check_edit, workflow_prepare_new, workflow_transition
-from smartindustry.services import apply_changes, audited_save
 
 from .choices import ActionStatus, RunStatus
 from .filters import parse_year_window
@@ -66,13 +65,13 @@ LOGIC_MODELS = (
 def intervention_logic_create(*, model: type[models.Model], actor: User, data: dict) -> models.Model:
     if model not in LOGIC_MODELS:
         raise ValueError(f"{model.__name__} is not part of the intervention logic")
-    return registry_record_create(model=model, actor=actor, data=data)
+    return record_create(model=model, actor=actor, data=data)
 
 
 def intervention_logic_update(*, instance: models.Model, actor: User, data: dict) -> models.Model:
     if type(instance) not in LOGIC_MODELS:
         raise ValueError(f"{type(instance).__name__} is not part of the intervention logic")
-    return registry_record_update(instance=instance, actor=actor, data=data)
+    return record_update(instance=instance, actor=actor, data=data)
 
 
 # --- measurements (same workflow as funding records) --------------------------------------------------------

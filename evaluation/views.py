@@ -16,20 +16,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import policy
-from funding.choices import RecipientKind
-from funding.selectors import source_year_matrix
-from registry.selectors import companies_reached
-from registry.templatetags.portal import eur
-from smartindustry.constants import (
+from core import policy
+from core.constants import (
     EVALUATION_YEAR_MAX,
     EVALUATION_YEAR_MIN,
     EXPORT_FORMATS,
     YEAR_MAX,
     YEAR_MIN,
 )
-from smartindustry.exporters import ExportColumn, export_response
-from smartindustry.models import localized_values
+from core.exporters import ExportColumn, export_response
+from core.models import localized_values
+from core.templatetags.portal import eur
+from funding.choices import RecipientKind
+from funding.selectors import source_year_matrix
+from registry.selectors import companies_reached
 
 from . import selectors
 from .checks import recommendation_checks

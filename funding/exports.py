@@ -1,7 +1,7 @@
 """The funding records' export, straight from the database: no model instances, no serializer per row.
 
 The API's ``?format=csv|xlsx`` of ``/api/v1/funding-records/`` writes exactly what the serializer path wrote before
-(funding/serializers.py through smartindustry/api/renderers.py): the same columns in the same order, the same
+(funding/serializers.py through core/api/renderers.py): the same columns in the same order, the same
 headers, numbers and dates in the same format, and the same formula-injection escaping (defusedcsv's rule). A test
 compares the two byte for byte (tests/api/test_fast_export.py).
 
@@ -27,9 +27,9 @@ from django.http import QueryDict
 from django.utils import timezone
 from rest_framework import serializers
 
-from accounts import policy
-from smartindustry.api.renderers import CSVRenderer
-from smartindustry.constants import EXPORT_CHUNK_SIZE
+from core import policy
+from core.api.renderers import CSVRenderer
+from core.constants import EXPORT_CHUNK_SIZE
 
 from .choices import RecipientKind
 from .filtersets import FundingRecordFilterSet

@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from registry.filtersets import (
+from core.filtersets import (
     IntegerFilter,
     SearchFilterMixin,
     choice_filter,

@@ -36,9 +36,9 @@ from rest_framework import serializers
 from rest_framework.fields import SkipField, empty
 from rest_framework.settings import api_settings
 
-from accounts import policy
+from core import policy
+from core.models import Provenance
 from reporting.workflow import closed_periods, workflow_prepare_new
-from smartindustry.models import Provenance
 
 from .choices import FundingKind, Realisation, RecipientKind, RecordStatus, Source
 from .fields import (

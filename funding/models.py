@@ -12,10 +12,10 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.formats import format_eur
+from core.models import YEAR_MAX, YEAR_MIN, ProvenanceModel, bounded_text_field, year_range_q
 from registry.models import Fieldlab, Hub, ProgrammeBureau, Province
 from reporting.models import ReviewableModel
-from smartindustry.formats import format_eur
-from smartindustry.models import YEAR_MAX, YEAR_MIN, ProvenanceModel, bounded_text_field, year_range_q
 
 from .choices import FunderKind, FundingKind, Realisation, RecipientKind, RecordStatus, Source
 

@@ -9,8 +9,8 @@ __all__ = ["funding_reference_load"]
 
 from decimal import Decimal
 
+from core.reference_data import LoadReport, ensure, provenance, read_csv
 from registry.models import Province
-from smartindustry.reference_data import LoadReport, ensure, provenance, read_csv
 
 from .choices import Realisation, RecordStatus
 from .fields import RECIPIENT_MODELS

@@ -4,10 +4,10 @@ from decimal import Decimal
 
 from django.db.models import Count, Sum
 
+from core.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
 from registry.models import Fieldlab, Hub
-from smartindustry.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
 
-from .choices import RecipientKind, RecordStatus, Source
+from .choices import RecipientKind, RecordStatus, Source, source_colour
 from .models import FundingRecord, FundingRollupTotal, FundingStatusCount
 
 ZERO = Decimal("0.00")
@@ -62,8 +62,8 @@ def funding_overview(*, year_min: int = EVALUATION_YEAR_MIN, year_max: int = EVA
 def funding_by_source_and_year(*, queryset) -> dict:
     """A source × year matrix of the given records' amounts, summed by the database.
 
-    Returns {"years": [...], "sources": [{"code", "label", "amounts": [per year], "total"}], "year_totals": [...],
-    "total"}; the pivot only arranges the already aggregated rows.
+    Returns {"years": [...], "sources": [{"code", "label", "colour", "amounts": [per year], "total"}],
+    "year_totals": [...], "total"}; the pivot only arranges the already aggregated rows.
     """
     return source_year_matrix(queryset.order_by().values("year", "source").annotate(amount=Sum("amount")))
 
@@ -76,6 +76,14 @@ def source_year_matrix(rows) -> dict:
     sources = []
     for code, label in Source.choices:
         amounts = [cell.get((code, year), ZERO) for year in years]
-        sources.append({"code": code, "label": label, "amounts": amounts, "total": sum(amounts, ZERO)})
+        sources.append(
+            {
+                "code": code,
+                "label": label,
+                "colour": source_colour(code),
+                "amounts": amounts,
+                "total": sum(amounts, ZERO),
+            }
+        )
     year_totals = [sum((cell.get((code, year), ZERO) for code in Source.values), ZERO) for year in years]
     return {"years": years, "sources": sources, "year_totals": year_totals, "total": sum(year_totals, ZERO)}

@@ -12,16 +12,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from rest_framework import serializers
 
-from smartindustry.api.serializers import ApiModelSerializer
+from core.amounts import parse_amount
+from core.api.serializers import ApiModelSerializer
 
 from .choices import RecipientKind
 from .fields import RECORD_KEYS, recipient_fields, recipient_lookup
-from .forms import parse_amount
 from .models import Funder, FundingRecord
 
 
 class AmountField(serializers.DecimalField):
-    """Euros, read by the one amount parser of the portal form and the import (funding.forms.parse_amount).
+    """Euros, read by the one amount parser of the portal form and the import (core.amounts.parse_amount).
 
     A JSON number is taken as it is. A string is read as people type amounts in the request's language: a string
     with a decimal point and two decimals ("12500.00", what this API writes) always means the same, and "12.500,00"

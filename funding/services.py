@@ -9,11 +9,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from accounts import policy
 from accounts.models import User
+from core import policy
+from core.services import apply_changes, audited_delete, audited_save
 from reporting.choices import WorkflowAction
 from reporting.workflow import period_check_open, workflow_check_edit, workflow_prepare_new, workflow_transition
-from smartindustry.services import apply_changes, audited_delete, audited_save
 
 from .fields import EDITABLE_FIELDS
 from .models import FundingRecord

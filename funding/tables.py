@@ -1,4 +1,4 @@
-"""The funding lists, one table each (see smartindustry/tables.py). The funding records' file columns are a record's
+"""The funding lists, one table each (see core/tables.py). The funding records' file columns are a record's
 fields (funding/fields.py): the export is the import template, and the table refuses to differ from it."""
 
 from operator import attrgetter
@@ -6,7 +6,7 @@ from operator import attrgetter
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from smartindustry.tables import PROVENANCE_COLUMNS, Column, Table, choice_label, itself, related
+from core.tables import PROVENANCE_COLUMNS, Column, Table, choice_label, itself, related
 
 from .fields import RECORD_KEYS
 

@@ -8,13 +8,13 @@ from django.conf import settings
 from django.core.files import File
 from django.utils.translation import gettext as _
 
+from core.api.renderers import EXPORT_PROGRESS_ROWS, CSVRenderer, XLSXRenderer
+from core.constants import EXPORT_CHUNK_SIZE
+from core.exporters import rows_write
 from jobs.choices import JOB_TASKS, JobKind
 from jobs.models import Job
 from jobs.services import JobOutput, JobRefused, job_run
 from jobs.tasks import JOB_TASK_OPTIONS
-from smartindustry.api.renderers import EXPORT_PROGRESS_ROWS, CSVRenderer, XLSXRenderer
-from smartindustry.constants import EXPORT_CHUNK_SIZE
-from smartindustry.exporters import rows_write
 
 from . import threesixtygiving
 from .choices import RecordStatus
@@ -119,7 +119,7 @@ def _export(job: Job, progress) -> JobOutput:
 
 def _portal_export(job: Job, queryset, total: int, progress) -> JobOutput:
     """The portal's "export this view" of the funding list: its table's columns, sort and BOM, as the streamed file
-    (smartindustry/exporters.py) has them; model instances, as the list's table reads them."""
+    (core/exporters.py) has them; model instances, as the list's table reads them."""
     parameters = job.parameters
     queryset = queryset.select_related("fieldlab", "hub", "bureau", "funder", "activity_type").order_by(
         *parameters.get("ordering") or FUNDING_RECORD_ORDERING

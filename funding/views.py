@@ -10,18 +10,12 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import policy
-from jobs.choices import JobKind, JobStatus
-from jobs.models import Job
-from jobs.services import job_create
-from registry.models import Fieldlab, Hub, Province
-from registry.services import registry_record_create, registry_record_delete, registry_record_update
-from reporting.choices import WorkflowAction
-from reporting.workflow import period_check_open
-from smartindustry.api.renderers import XLSXRenderer
-from smartindustry.constants import EXPORT_FORMATS
-from smartindustry.exporters import table_response
-from smartindustry.portal import (
+from core import policy
+from core.api.renderers import XLSXRenderer
+from core.constants import EXPORT_FORMATS
+from core.exporters import table_response
+from core.services import record_create, record_delete, record_update
+from core.views import (
     PROVENANCE_FILTER,
     FilterField,
     PortalDetailView,
@@ -31,7 +25,13 @@ from smartindustry.portal import (
     model_choices,
     service_form,
 )
-from smartindustry.web import workflow_step_response
+from jobs.choices import JobKind, JobStatus
+from jobs.models import Job
+from jobs.services import job_create
+from registry.models import Fieldlab, Hub, Province
+from reporting.choices import WorkflowAction
+from reporting.web import workflow_step_response
+from reporting.workflow import period_check_open
 
 from . import forms
 from .choices import FundingKind, Realisation, RecipientKind, RecordStatus, Source
@@ -95,7 +95,7 @@ def funder_create(request):
         request,
         form_class=forms.FunderForm,
         instance=None,
-        save=lambda data: registry_record_create(model=Funder, actor=request.user, data=data),
+        save=lambda data: record_create(model=Funder, actor=request.user, data=data),
         title=_("New funder"),
         cancel_url=reverse("funding:funder_list"),
         success_url=lambda o: reverse("funding:funder_detail", args=[o.slug]),
@@ -110,7 +110,7 @@ def funder_update(request, slug):
         request,
         form_class=forms.FunderForm,
         instance=funder,
-        save=lambda data: registry_record_update(instance=funder, actor=request.user, data=data),
+        save=lambda data: record_update(instance=funder, actor=request.user, data=data),
         title=_("Edit %(name)s") % {"name": funder},
         cancel_url=reverse("funding:funder_detail", args=[slug]),
         success_url=lambda o: reverse("funding:funder_detail", args=[o.slug]),
@@ -124,7 +124,7 @@ def funder_delete(request, slug):
     return confirm_delete(
         request,
         obj=funder,
-        delete=lambda: registry_record_delete(instance=funder, actor=request.user),
+        delete=lambda: record_delete(instance=funder, actor=request.user),
         cancel_url=reverse("funding:funder_detail", args=[slug]),
         success_url=reverse("funding:funder_list"),
     )

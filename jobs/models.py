@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from smartindustry.models import TimeStampedModel
+from core.models import TimeStampedModel
 
 from .choices import FINISHED, JobKind, JobStatus
 

@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 
-from accounts import policy
+from core import policy
 
 from .choices import JobKind
 from .models import Job

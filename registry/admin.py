@@ -1,9 +1,9 @@
-"""Admin of the registry's organisations: the policy decides, the services write (smartindustry/admin_base.py)."""
+"""Admin of the registry's organisations: the policy decides, the services write (core/admin.py)."""
 
 from django.contrib import admin
 
+from core.admin import ReadOnlyInline, ServiceAdmin
 from funding.models import FundingRecord
-from smartindustry.admin_base import ReadOnlyInline, ServiceAdmin
 
 from .models import Company, Fieldlab, Hub, Participation, Partner, ProgrammeBureau, Province
 

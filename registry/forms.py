@@ -1,10 +1,10 @@
-"""Bureau editing forms of the registry. They only parse input; registry.services does the write."""
+"""Bureau editing forms of the registry. They only parse input; core.services does the write."""
 
 from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from smartindustry.forms import SlugFromNameMixin
+from core.forms import SlugFromNameMixin
 
 from .models import Company, Fieldlab, Hub, Partner
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from smartindustry.models import YEAR_MAX, YEAR_MIN, ProvenanceModel, TimeStampedModel, bounded_text_field, year_range_q
+from core.models import YEAR_MAX, YEAR_MIN, ProvenanceModel, TimeStampedModel, bounded_text_field, year_range_q
 
 from .choices import CompanySize, FieldlabStatus, PartnerKind, SupportType, TnoType
 

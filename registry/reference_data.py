@@ -1,14 +1,14 @@
 """Load the registry's part of the committed reference dataset: partners, the bureau, provinces, hubs and
 fieldlabs.
 
-The shared reading and writing helpers live in smartindustry.reference_data. The funding and evaluation loaders
+The shared reading and writing helpers live in core.reference_data. The funding and evaluation loaders
 build on this one; it imports neither. `manage.py load_reference_data` runs them all, in order, in one transaction
 (evaluation.reference_data.reference_data_load).
 """
 
 __all__ = ["registry_reference_load"]
 
-from smartindustry.reference_data import LoadReport, ensure, provenance, read_csv, read_yaml
+from core.reference_data import LoadReport, ensure, provenance, read_csv, read_yaml
 
 from .models import Fieldlab, Hub, Partner, ProgrammeBureau, Province
 

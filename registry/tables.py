@@ -1,12 +1,12 @@
 """The registry's lists, one table each: the page's columns and the export's, in one definition (see
-smartindustry/tables.py). Export keys are stable English machine keys; changing one breaks users' spreadsheets."""
+core/tables.py). Export keys are stable English machine keys; changing one breaks users' spreadsheets."""
 
 from operator import attrgetter
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from smartindustry.tables import PROVENANCE_COLUMNS, Column, Table, choice_label, related
+from core.tables import PROVENANCE_COLUMNS, Column, Table, choice_label, related
 
 
 class HubTable(Table):

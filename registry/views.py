@@ -7,11 +7,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts import policy
-from funding.models import FundingRecord, FundingRollup
-from funding.selectors import ZERO, funding_by_source_and_year
-from smartindustry.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
-from smartindustry.portal import (
+from core import policy
+from core import services as record_services
+from core.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
+from core.views import (
     PROVENANCE_FILTER,
     FilterField,
     PortalDetailView,
@@ -21,13 +20,14 @@ from smartindustry.portal import (
     model_choices,
     service_form,
 )
+from funding.models import FundingRecord, FundingRollup
+from funding.selectors import ZERO, funding_by_source_and_year
 
 from . import forms
 from .choices import CompanySize, FieldlabStatus, PartnerKind, TnoType
 from .filtersets import CompanyFilterSet, FieldlabFilterSet, HubFilterSet, PartnerFilterSet
 from .models import Company, Fieldlab, Hub, Participation, Partner, Province
 from .selectors import companies_reached
-from .services import registry_record_create, registry_record_delete, registry_record_update
 from .tables import CompanyTable, FieldlabTable, HubTable, PartnerTable
 
 # --- hubs ----------------------------------------------------------------------------------------------------
@@ -212,7 +212,7 @@ def record_create(request, kind):
         request,
         form_class=form_class,
         instance=None,
-        save=lambda data: registry_record_create(model=model, actor=request.user, data=data),
+        save=lambda data: record_services.record_create(model=model, actor=request.user, data=data),
         title=_("New %(name)s") % {"name": model._meta.verbose_name},
         cancel_url=reverse(f"registry:{kind}_list"),
         success_url=lambda obj: _detail_url(kind, obj),
@@ -227,7 +227,7 @@ def record_update(request, kind, key):
         request,
         form_class=EDITABLE[kind][1],
         instance=obj,
-        save=lambda data: registry_record_update(instance=obj, actor=request.user, data=data),
+        save=lambda data: record_services.record_update(instance=obj, actor=request.user, data=data),
         title=_("Edit %(name)s") % {"name": obj},
         cancel_url=_detail_url(kind, obj),
         success_url=lambda o: _detail_url(kind, o),
@@ -241,7 +241,7 @@ def record_delete(request, kind, key):
     return confirm_delete(
         request,
         obj=obj,
-        delete=lambda: registry_record_delete(instance=obj, actor=request.user),
+        delete=lambda: record_services.record_delete(instance=obj, actor=request.user),
         cancel_url=_detail_url(kind, obj),
         success_url=reverse(f"registry:{kind}_list"),
     )

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from smartindustry.admin_base import ServiceAdmin, workflow_admin_action
+from core.admin import ServiceAdmin, workflow_admin_action
 
 from .models import ReportingPeriod
 from .services import reporting_period_close, reporting_period_reopen

@@ -1,7 +1,7 @@
 import django_filters as df
 from django.utils.translation import gettext_lazy as _
 
-from registry.filtersets import ordering_filter, year_filter
+from core.filtersets import ordering_filter, year_filter
 
 from .choices import PeriodStatus
 from .models import ReportingPeriod

@@ -7,9 +7,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.constants import YEAR_MAX, YEAR_MIN
+from core.models import TimeStampedModel, bounded_text_field, year_range_q
 from registry.models import Hub
-from smartindustry.constants import YEAR_MAX, YEAR_MIN
-from smartindustry.models import TimeStampedModel, bounded_text_field, year_range_q
 
 from .choices import HUB_STATUSES, PeriodStatus, RecordStatus
 

@@ -10,12 +10,12 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from accounts import policy
+from core import policy
+from core.constants import REPORT_FIRST_YEAR, YEAR_MAX
 from evaluation.models import ActivityType, Indicator, Measurement, OutputGoal
 from funding.choices import FundingKind, Realisation, Source
 from funding.models import FundingRecord, FundingStatusCount
 from registry.models import Fieldlab, Hub
-from smartindustry.constants import REPORT_FIRST_YEAR, YEAR_MAX
 
 from .choices import HUB_STATUSES, PeriodStatus, RecordStatus
 from .models import ReportingPeriod

@@ -14,15 +14,15 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from accounts import policy
 from accounts.models import User
+from core import policy
+from core.services import STALE, StaleVersion, audited_save
 from evaluation.models import ActivityType, Indicator, Measurement
 from evaluation.services import measurement_create, measurement_update
 from funding.choices import FundingKind, Realisation
 from funding.models import FundingRecord
 from funding.services import funding_record_create, funding_record_delete, funding_record_update
 from registry.models import Fieldlab, Hub
-from smartindustry.services import STALE, StaleVersion, audited_save
 
 from .choices import HUB_STATUSES, PeriodStatus, RecordStatus, WorkflowAction
 from .models import ReportingPeriod

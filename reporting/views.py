@@ -17,15 +17,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from accounts import policy
+from core import policy
+from core.amounts import parse_amount, parse_number
+from core.constants import YEAR_MAX, YEAR_MIN
+from core.templatetags.portal import num
+from core.web import htmx_login_required, safe_next
 from evaluation.models import ActivityType, Indicator, Measurement
 from funding.choices import Source
-from funding.forms import parse_amount, parse_number
 from funding.models import FundingRecord
 from registry.models import Hub
-from registry.templatetags.portal import num
-from smartindustry.constants import YEAR_MAX, YEAR_MIN
-from smartindustry.web import htmx_login_required, safe_next, workflow_step_response
+from reporting.web import workflow_step_response
 
 from . import services
 from .choices import WorkflowAction

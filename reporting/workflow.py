@@ -23,8 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts import policy
-from smartindustry.services import audited_save
+from core import policy
+from core.services import audited_save
 
 from .choices import HUB_STATUSES, PeriodStatus, RecordStatus, WorkflowAction
 from .models import ReportingPeriod

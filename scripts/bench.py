@@ -69,12 +69,12 @@ from sql_timing import sql_time  # noqa: E402 (scripts/sql_timing.py, beside thi
 
 from accounts.models import User  # noqa: E402
 from accounts.services import api_token_create, user_create  # noqa: E402
+from devtools.scale_data.funding import SYNTHETIC  # noqa: E402
 from evaluation.filters import parse_year_window  # noqa: E402
 from evaluation.models import EvaluationRun  # noqa: E402
 from evaluation.services import evaluation_run_execute  # noqa: E402
 from funding.importers import funding_records_import, read_rows  # noqa: E402
 from funding.models import Funder, FundingRecord  # noqa: E402
-from funding.scale_data import SYNTHETIC  # noqa: E402
 from registry.models import Fieldlab  # noqa: E402
 
 

@@ -34,6 +34,7 @@ from django.test import Client  # noqa: E402
 
 from accounts.models import Role, User  # noqa: E402
 from accounts.services import user_create  # noqa: E402
+from core.constants import YEAR_MAX, YEAR_MIN  # noqa: E402
 from funding.choices import FundingKind, Realisation, Source  # noqa: E402
 from funding.importers import COLUMNS  # noqa: E402
 from funding.models import FundingRecord  # noqa: E402
@@ -41,7 +42,6 @@ from jobs.models import Job  # noqa: E402
 from registry.models import Fieldlab, Hub  # noqa: E402
 from reporting.choices import PeriodStatus  # noqa: E402
 from reporting.models import ReportingPeriod  # noqa: E402
-from smartindustry.constants import YEAR_MAX, YEAR_MIN  # noqa: E402
 
 PROVENANCE_SOURCE = "bench_import"  # marks the benchmark's records, which are deleted after the run
 BENCH_LAB = "bench-import-lab-"  # extra fieldlabs for counts beyond what the network's 47 fieldlabs can hold

@@ -33,12 +33,12 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from accounts import policy  # noqa: E402
 from accounts.models import Role, User  # noqa: E402
 from accounts.services import user_create  # noqa: E402
+from core import policy  # noqa: E402
+from core.api.renderers import XLSXRenderer  # noqa: E402
 from funding.exports import FUNDING_RECORD_EXPORT, FUNDING_RECORD_ORDERING  # noqa: E402
 from funding.models import FundingRecord  # noqa: E402
-from smartindustry.api.renderers import XLSXRenderer  # noqa: E402
 
 
 def rss_mb() -> float:

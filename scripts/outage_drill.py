@@ -219,7 +219,7 @@ def main():
                 print(f"| {situation} | {label} | {status} | {summary} | {seconds:.2f} |", flush=True)
 
         def wait_for_the_throttle_to_retry_redis():
-            # After a Redis failure each worker counts in its own memory for 30 s (smartindustry/api/throttling.py);
+            # After a Redis failure each worker counts in its own memory for 30 s (accounts/api/throttling.py);
             # wait, so the next fault meets workers that ask Redis again.
             time.sleep(31)
 

@@ -18,7 +18,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalChanges
 
-from smartindustry.reasons import reason_label
+from core.reasons import reason_label
 
 __all__ = ["ACTIONS", "ChangeLogFilterForm", "change_log_page", "history_models"]
 

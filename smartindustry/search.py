@@ -21,7 +21,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts import policy
+from core import policy
 from funding.models import Funder, FundingRecord
 from registry.models import Company, Fieldlab, Hub, Partner
 

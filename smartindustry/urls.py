@@ -4,7 +4,7 @@ from django.urls import include, path
 from . import views
 
 # The project's own 500: the page without the request, or the API's JSON error shape under /api/ (errors.py).
-handler500 = "smartindustry.errors.server_error"
+handler500 = "core.errors.server_error"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),

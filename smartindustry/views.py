@@ -5,12 +5,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from accounts import policy
+from core import policy
+from core.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
 from funding.choices import source_colour
 from funding.selectors import funding_overview
 from registry.selectors import companies_reached, fieldlabs_per_year
 from reporting.selectors import reporting_status_panel
-from smartindustry.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
 
 from . import health
 from .changelog import ChangeLogFilterForm, change_log_page

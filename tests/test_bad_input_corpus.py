@@ -16,11 +16,11 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from accounts.services import api_token_create
+from core.constants import TEXT_MAX_LENGTH
 from funding.importers import funding_records_import
 from funding.models import Funder, FundingRecord
 from registry.models import Fieldlab, Hub
 from reporting.models import ReportingPeriod
-from smartindustry.constants import TEXT_MAX_LENGTH
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,6 @@
-"""Constants defined once (smartindustry/constants.py, the choices) and followed everywhere."""
+"""Constants defined once (core/constants.py, the choices) and followed everywhere."""
+
+from decimal import Decimal
 
 import pytest
 import yaml
@@ -6,11 +8,12 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 from rest_framework.test import APIClient
 
+from core import views as portal
+from core.api.renderers import API_FORMATS, TABULAR_RENDERERS
+from core.constants import EXPORT_FORMATS, YEAR_MAX, YEAR_MIN
+from core.templatetags.portal import matrix_chart
 from funding.choices import NEUTRAL_COLOUR, SOURCE_COLOURS, Source, source_colour
-from registry.templatetags.portal import matrix_chart
-from smartindustry import portal
-from smartindustry.api.renderers import API_FORMATS, TABULAR_RENDERERS
-from smartindustry.constants import EXPORT_FORMATS, YEAR_MAX, YEAR_MIN
+from funding.selectors import source_year_matrix
 from tests import factories
 
 
@@ -59,13 +62,9 @@ def test_every_source_has_its_colour_and_an_unknown_one_is_neutral():
     assert not hasattr(portal, "SOURCE_COLOURS")
 
 
-def test_a_chart_of_a_source_without_a_colour_is_drawn_neutral():
-    matrix = {
-        "years": [2019],
-        "sources": [
-            {"code": "eu", "label": "EU", "amounts": [1], "total": 1},
-            {"code": "sixth", "label": "A sixth source", "amounts": [2], "total": 2},
-        ],
-    }
+def test_a_chart_draws_each_source_in_the_colour_the_matrix_carries():
+    rows = [{"source": "eu", "year": 2019, "amount": Decimal("1")}, {"source": "regional", "year": 2019, "amount": 2}]
+    matrix = source_year_matrix(rows)
     colours = [dataset["backgroundColor"] for dataset in matrix_chart(matrix)["datasets"]]
-    assert colours == [Source.EU.colour, NEUTRAL_COLOUR]
+    # Only sources with money are drawn, each in its own palette colour (in Source order).
+    assert colours == [Source.REGIONAL.colour, Source.EU.colour]

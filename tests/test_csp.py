@@ -12,7 +12,7 @@ import pytest
 from csp.middleware import CSPMiddleware
 from django.test import RequestFactory
 
-from smartindustry import errors
+from core import errors
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 

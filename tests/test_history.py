@@ -4,9 +4,9 @@ from decimal import Decimal
 
 import pytest
 
+from core.services import record_delete, record_update
 from funding.services import funding_record_create, funding_record_update
 from registry.models import Fieldlab
-from registry.services import registry_record_delete, registry_record_update
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -28,9 +28,9 @@ def test_service_edit_leaves_history_with_actor_and_values(bureau_user):
 
 def test_delete_is_kept_in_history(bureau_user):
     fieldlab = factories.FieldlabFactory(name="Short-lived")
-    registry_record_update(instance=fieldlab, actor=bureau_user, data={"theme": "changed"})
+    record_update(instance=fieldlab, actor=bureau_user, data={"theme": "changed"})
     pk = fieldlab.pk
-    registry_record_delete(instance=fieldlab, actor=bureau_user)
+    record_delete(instance=fieldlab, actor=bureau_user)
     history = Fieldlab.history.filter(id=pk).order_by("history_date")
     assert [h.history_type for h in history] == ["+", "~", "-"]
     assert history.last().history_user == bureau_user

@@ -27,8 +27,8 @@ from django.urls import path
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
+from accounts.api import throttling
 from accounts.services import api_token_create
-from smartindustry.api import throttling
 from smartindustry.urls import urlpatterns as project_urlpatterns
 
 from . import factories
@@ -140,7 +140,7 @@ def test_api_reads_answer_200_when_the_throttle_cache_is_down(token_client, sett
     factories.HubFactory(slug="noord")
     settings.CACHES = redis_cache_at(request.getfixturevalue(fault), settings)
 
-    with caplog.at_level(logging.WARNING, logger="smartindustry.api.throttling"):
+    with caplog.at_level(logging.WARNING, logger="accounts.api.throttling"):
         first = client.get("/api/v1/hubs/")
         second = client.get("/api/v1/hubs/?format=csv")
 
@@ -215,7 +215,7 @@ urlpatterns = [
     path("api/test-database-gone/", _ApiDatabaseGone.as_view()),
     *project_urlpatterns,
 ]
-handler500 = "smartindustry.errors.server_error"
+handler500 = "core.errors.server_error"
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
-from smartindustry.api.serializers import ApiModelSerializer
-from smartindustry.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
+from core.api.serializers import ApiModelSerializer
+from core.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
 
 from ..models import EfficiencyNorm, EvaluationRun, Indicator, Measurement, OutputGoal, OutputTarget, VerdictBand
 

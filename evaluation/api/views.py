@@ -18,11 +18,11 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import policy
+from core import policy
+from core.api.views import PASSIVE_QUERY_PARAMS, ApiViewMixin, ReadOnlyApiViewSet
+from core.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
 from registry.models import Hub
 from registry.selectors import companies_reached, companies_reached_by_year
-from smartindustry.api.views import PASSIVE_QUERY_PARAMS, ApiViewMixin, ReadOnlyApiViewSet
-from smartindustry.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
 
 from .. import selectors
 from ..checks import recommendation_checks

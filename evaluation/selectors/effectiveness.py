@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import F, Sum
 
-from smartindustry.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
+from core.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
 
 from ..choices import Verdict
 from ..models import ActivityType, OutputGoal, OutputTarget, VerdictBand

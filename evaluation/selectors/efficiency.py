@@ -11,10 +11,10 @@ from decimal import Decimal
 from django.db.models import F, Sum
 from django.db.models.functions import Coalesce
 
+from core.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
 from funding.choices import Source
 from funding.models import FundingRollup, FundingRollupTotal
 from registry.models import Hub
-from smartindustry.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
 
 from ..choices import EfficiencyVerdict
 from ..models import ActivityType, EfficiencyNorm, Indicator

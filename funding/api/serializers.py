@@ -1,8 +1,8 @@
 from django.utils.translation import gettext_lazy as _lazy
 from rest_framework import serializers
 
+from core.api.serializers import ApiModelSerializer
 from registry.models import Province
-from smartindustry.api.serializers import ApiModelSerializer
 
 from ..models import Funder
 

@@ -9,16 +9,16 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from accounts import policy
+from core import policy
+from core.api.renderers import TabularRenderer
+from core.api.serializers import requested_field_names
+from core.api.views import EXPORT_CHUNK_SIZE, ExportTooLarge, ServiceModelViewSet
+from core.exporters import stream_max_rows, xlsx_refusal
+from core.services import record_create, record_delete, record_update
 from jobs.api.serializers import JobSerializer
 from jobs.api.views import job_accepted_response
 from jobs.choices import JobKind
 from jobs.services import job_create
-from registry.services import registry_record_create, registry_record_delete, registry_record_update
-from smartindustry.api.renderers import TabularRenderer
-from smartindustry.api.serializers import requested_field_names
-from smartindustry.api.views import EXPORT_CHUNK_SIZE, ExportTooLarge, ServiceModelViewSet
-from smartindustry.exporters import stream_max_rows, xlsx_refusal
 
 from .. import services, threesixtygiving
 from ..choices import RecordStatus
@@ -39,13 +39,13 @@ class FunderViewSet(ServiceModelViewSet):
     lookup_field = "slug"
 
     def service_create(self, *, actor, data):
-        return registry_record_create(model=Funder, actor=actor, data=data)
+        return record_create(model=Funder, actor=actor, data=data)
 
     def service_update(self, *, instance, actor, data):
-        return registry_record_update(instance=instance, actor=actor, data=data)
+        return record_update(instance=instance, actor=actor, data=data)
 
     def service_delete(self, *, instance, actor):
-        registry_record_delete(instance=instance, actor=actor)
+        record_delete(instance=instance, actor=actor)
 
 
 WORKFLOW_RESPONSES = {200: FundingRecordSerializer}

@@ -7,10 +7,10 @@ from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 
-from accounts import policy
+from core import policy
+from core.api.views import ApiViewMixin
 from jobs.choices import JobKind
 from jobs.models import Job
-from smartindustry.api.views import ApiViewMixin
 
 from .serializers import JobSerializer
 

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from smartindustry.api.serializers import ApiModelSerializer
+from core.api.serializers import ApiModelSerializer
 
 from ..models import Company, Fieldlab, Hub, Participation, Partner, Province
 

@@ -1,9 +1,10 @@
-"""Registry endpoints. Reads for every role; writes for the bureau, through registry/services.py."""
+"""Registry endpoints. Reads for every role; writes for the bureau, through the generic record services
+(core/services.py)."""
 
 from django.db.models import Count
 
-from registry.services import registry_record_create, registry_record_delete, registry_record_update
-from smartindustry.api.views import ServiceModelViewSet
+from core.api.views import ServiceModelViewSet
+from core.services import record_create, record_delete, record_update
 
 from ..filtersets import (
     CompanyFilterSet,
@@ -21,13 +22,13 @@ class RegistryViewSet(ServiceModelViewSet):
     """Bureau-only writes (RolePermission refuses everyone else before the service is reached)."""
 
     def service_create(self, *, actor, data):
-        return registry_record_create(model=self.queryset.model, actor=actor, data=data)
+        return record_create(model=self.queryset.model, actor=actor, data=data)
 
     def service_update(self, *, instance, actor, data):
-        return registry_record_update(instance=instance, actor=actor, data=data)
+        return record_update(instance=instance, actor=actor, data=data)
 
     def service_delete(self, *, instance, actor):
-        registry_record_delete(instance=instance, actor=actor)
+        record_delete(instance=instance, actor=actor)
 
 
 class PartnerViewSet(RegistryViewSet):

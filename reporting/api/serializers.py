@@ -1,9 +1,9 @@
 from django.utils.translation import gettext_lazy as _lazy
 from rest_framework import serializers
 
+from core.api.serializers import ApiModelSerializer
+from core.constants import YEAR_MAX, YEAR_MIN
 from registry.models import Hub
-from smartindustry.api.serializers import ApiModelSerializer
-from smartindustry.constants import YEAR_MAX, YEAR_MIN
 
 from ..models import ReportingPeriod
 

@@ -5,8 +5,8 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts import policy
-from smartindustry.api.views import ReadOnlyApiViewSet
+from core import policy
+from core.api.views import ReadOnlyApiViewSet
 
 from .. import services
 from ..filtersets import ReportingPeriodFilterSet

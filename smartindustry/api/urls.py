@@ -5,6 +5,8 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
+from core.api.exceptions import api_not_found
+from core.api.views import ApiViewMixin
 from evaluation.api import urls as evaluation_urls
 from funding.api.views import FunderViewSet, FundingRecordViewSet
 from jobs.api.views import JobViewSet
@@ -17,9 +19,6 @@ from registry.api.views import (
     ProvinceViewSet,
 )
 from reporting.api.views import ReportingPeriodViewSet
-
-from .exceptions import api_not_found
-from .views import ApiViewMixin
 
 
 class ApiRouter(DefaultRouter):

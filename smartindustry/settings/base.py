@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "axes",
     "django_htmx",
     "csp",
+    "core",
     "accounts",
     "registry",
     "funding",
@@ -64,14 +65,16 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # A view that cannot reach the database answers 503 (own page, or JSON under /api/), not a 500.
-    "smartindustry.errors.DatabaseOutageMiddleware",
-    # RateLimit-* headers from the API throttle's count (smartindustry/api/throttling.py).
-    "smartindustry.api.throttling.RateLimitHeadersMiddleware",
+    "core.errors.DatabaseOutageMiddleware",
+    # RateLimit-* headers from the API throttle's count (accounts/api/throttling.py).
+    "accounts.api.throttling.RateLimitHeadersMiddleware",
     # Axes last: it must see the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "smartindustry.urls"
+# The access policy the shared core asks (core/policy.py): one module with can, require and visible_to.
+ACCESS_POLICY = "accounts.policy"
 WSGI_APPLICATION = "smartindustry.wsgi.application"
 
 TEMPLATES = [
@@ -160,7 +163,7 @@ REDIS_URL = env("REDIS_URL")
 # Seconds to connect to Redis and to wait for an answer (cache and /healthz); without it a hung Redis hangs requests.
 REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=1.0)
 # Throttle counters live in the cache: with Redis every gunicorn worker shares one budget per token. When Redis does
-# not answer, the throttle counts in each worker's memory instead (smartindustry/api/throttling.py).
+# not answer, the throttle counts in each worker's memory instead (accounts/api/throttling.py).
 CACHES = {
     "default": (
         {
@@ -233,7 +236,7 @@ REST_FRAMEWORK = {
         "accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["smartindustry.api.permissions.RolePermission"],
+    "DEFAULT_PERMISSION_CLASSES": ["accounts.api.permissions.RolePermission"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
@@ -242,21 +245,21 @@ REST_FRAMEWORK = {
     # Every list and table answers ?format=json|csv|xlsx (and the Accept header); errors are always JSON.
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
-        "smartindustry.api.renderers.CSVRenderer",
-        "smartindustry.api.renderers.XLSXRenderer",
+        "core.api.renderers.CSVRenderer",
+        "core.api.renderers.XLSXRenderer",
     ],
     # JSON bodies bounded in size and depth (a 400/413, never a RecursionError); forms as DRF's defaults.
     "DEFAULT_PARSER_CLASSES": [
-        "smartindustry.api.parsers.BoundedJSONParser",
+        "core.api.parsers.BoundedJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "smartindustry.api.negotiation.FormatContentNegotiation",
-    "EXCEPTION_HANDLER": "smartindustry.api.exceptions.api_exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["smartindustry.api.throttling.ApiTokenRateThrottle"],
-    "DEFAULT_PAGINATION_CLASS": "smartindustry.api.pagination.StandardPagination",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "core.api.negotiation.FormatContentNegotiation",
+    "EXCEPTION_HANDLER": "core.api.exceptions.api_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.api.throttling.ApiTokenRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "smartindustry.api.schema.ApiAutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.ApiAutoSchema",
     "COERCE_DECIMAL_TO_STRING": True,
     "UNAUTHENTICATED_USER": None,
 }
@@ -301,7 +304,7 @@ SPECTACULAR_SETTINGS = {
         "FunderKindEnum": "funding.choices.FunderKind",
         "FundingKindEnum": "funding.choices.FundingKind",
         "RecipientKindEnum": "funding.choices.RecipientKind",
-        "ProvenanceEnum": "smartindustry.models.Provenance",
+        "ProvenanceEnum": "core.models.Provenance",
         "SourceEnum": "funding.choices.Source",
         "CheckStatusEnum": "evaluation.choices.CheckStatus",
         "ActionStatusEnum": "evaluation.choices.ActionStatus",
@@ -317,7 +320,7 @@ SPECTACULAR_SETTINGS = {
 # Styles too: static/css/portal.css only, no style="" attributes and no <style> blocks in the portal's templates.
 # Scripts may still set element.style (Chart.js sizes its canvas that way): CSP does not govern the CSSOM.
 # Exceptions, each on its own responses only: the 500/503 pages carry their small <style> block and allow exactly
-# that block by its hash (smartindustry/errors.py); the Swagger UI of the API docs (smartindustry/api/urls.py)
+# that block by its hash (core/errors.py); the Swagger UI of the API docs (smartindustry/api/urls.py)
 # needs inline styles. data: images: Chart.js's export and the admin's icons. json_script blocks are data
 # (type="application/json"), which CSP does not execute or block.
 CONTENT_SECURITY_POLICY = {

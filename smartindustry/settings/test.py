@@ -16,3 +16,6 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Job progress on the test's own connection (a test may only query the aliases it names); the worker tests name
 # the "jobs" connection themselves, as production uses it.
 JOBS_PROGRESS_DATABASE = env("JOBS_PROGRESS_DATABASE", default="default")
+
+# Synthetic volume for benchmarks and the scale tests (manage.py generate_scale_data); never in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "devtools"]  # noqa: F405

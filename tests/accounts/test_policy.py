@@ -7,8 +7,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 
-from accounts import policy
 from accounts.models import Role, User
+from core import policy
 from evaluation.models import Indicator, Measurement
 from funding.models import Funder, FundingRecord
 from tests import factories

@@ -1,5 +1,5 @@
 """Big lists: above the exact-count threshold the count is the planner's estimate, deep pages pick their rows by
-primary key first, and walking `next` still reaches every row exactly once (smartindustry/paginator.py)."""
+primary key first, and walking `next` still reaches every row exactly once (core/paginator.py)."""
 
 import re
 
@@ -7,10 +7,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core import paginator
+from core.api.pagination import COUNT_ESTIMATED_HEADER
 from funding.models import FundingRecord
 from funding.views import FundingRecordListView
-from smartindustry import paginator
-from smartindustry.api.pagination import COUNT_ESTIMATED_HEADER
 from tests import factories
 
 

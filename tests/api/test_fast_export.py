@@ -16,14 +16,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core import exporters
+from core.api.renderers import STREAM_FAILED_LINE, ExportStreamFailed
 from funding import exports, tasks
 from funding.api.views import FundingRecordViewSet
 from funding.choices import RecordStatus, Source
 from funding.models import FundingRecord
 from jobs.choices import JobKind, JobStatus
 from jobs.models import Job
-from smartindustry import exporters
-from smartindustry.api.renderers import STREAM_FAILED_LINE, ExportStreamFailed
 from tests import factories
 
 from .test_formats import body_of

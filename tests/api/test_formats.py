@@ -180,7 +180,7 @@ def test_csv_rows_are_read_from_the_database_while_streaming(world, records, mon
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from smartindustry.api import views
+    from core.api import views
 
     monkeypatch.setattr(views, "EXPORT_CHUNK_SIZE", 2)
     client = world.client("bureau")

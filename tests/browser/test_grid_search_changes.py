@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
+from core.services import record_update
 from funding.models import FundingRecord
 from funding.services import funding_record_update
-from registry.services import registry_record_update
 
 from .conftest import screenshot, sign_in
 
@@ -100,7 +100,7 @@ def test_global_search_finds_a_fieldlab_by_a_word_of_its_theme(new_page, network
 
 
 def test_the_change_log_filters_by_user(new_page, network):
-    registry_record_update(instance=network["rosf"], actor=network["bureau"], data={"city": "Leeuwarden"})
+    record_update(instance=network["rosf"], actor=network["bureau"], data={"city": "Leeuwarden"})
     draft = FundingRecord.objects.create(
         fieldlab=network["tech"], year=2019, source="eu", amount=Decimal("10.00"), status="draft"
     )

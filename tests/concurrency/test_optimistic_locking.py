@@ -12,10 +12,9 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from accounts.services import api_token_create
+from core.services import StaleVersion, record_update
 from funding.models import FundingRecord
 from registry.models import Fieldlab
-from registry.services import registry_record_update
-from smartindustry.services import StaleVersion
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -53,17 +52,17 @@ def _form_data(response) -> dict:
 def test_every_service_write_moves_the_version_on(bureau_pair):
     fieldlab = factories.FieldlabFactory(name="SPACE53")
     assert fieldlab.version == 0
-    registry_record_update(instance=fieldlab, actor=bureau_pair[0], data={"name": "Space 53"})
+    record_update(instance=fieldlab, actor=bureau_pair[0], data={"name": "Space 53"})
     assert Fieldlab.objects.get(pk=fieldlab.pk).version == 1 == fieldlab.version
 
 
 def test_a_write_from_an_older_copy_is_refused_by_the_service(bureau_pair):
     fieldlab = factories.FieldlabFactory(name="SPACE53", theme="drones")
     first, second = Fieldlab.objects.get(pk=fieldlab.pk), Fieldlab.objects.get(pk=fieldlab.pk)
-    registry_record_update(instance=first, actor=bureau_pair[0], data={"name": "Space 53"})
+    record_update(instance=first, actor=bureau_pair[0], data={"name": "Space 53"})
     # The second copy passes no version explicitly: the compare-and-set in audited_save still refuses it.
     with pytest.raises(StaleVersion):
-        registry_record_update(instance=second, actor=bureau_pair[1], data={"theme": "UAV"})
+        record_update(instance=second, actor=bureau_pair[1], data={"theme": "UAV"})
     stored = Fieldlab.objects.get(pk=fieldlab.pk)
     assert (stored.name, stored.theme, stored.version) == ("Space 53", "drones", 1)
 

@@ -4,9 +4,9 @@ bad parameter named (the API answers those as 400s, the page shows them)."""
 import pytest
 from django.core.exceptions import ValidationError
 
+from core.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
 from evaluation.filters import parse_funding_filters, parse_funding_totals, parse_group_by, parse_year_window
 from evaluation.selectors import FundingFilters
-from smartindustry.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,9 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from devtools.scale_data.funding import scale_data_generate
 from funding.models import FundingRecord, FundingRollup, FundingRollupTotal, FundingStatusCount
 from funding.rollups import funding_rollup_apply, funding_rollup_differences
-from funding.scale_data import scale_data_generate
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from accounts import policy
+from core import policy
 from funding.choices import RecordStatus
 from funding.models import FundingRecord
 from funding.services import (

@@ -6,12 +6,12 @@ import pytest
 from django.core.management import call_command
 from django.db.models import F, Q, Sum
 
+from core.reference_data import read_csv
 from evaluation.models import ActivityType
 from evaluation.reference_data import reference_data_load
 from funding.choices import PUBLIC_SOURCES, RecordStatus, Source
 from funding.models import Funder, FundingRecord
 from registry.models import Fieldlab, Hub, Partner, ProgrammeBureau, Province
-from smartindustry.reference_data import read_csv
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_db")]
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from funding.forms import parse_amount
+from core.amounts import parse_amount
 
 
 @pytest.mark.parametrize(

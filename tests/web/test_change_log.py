@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from core.services import record_update
 from funding.services import funding_record_update
 from registry.models import Fieldlab
-from registry.services import registry_record_update
 from smartindustry.changelog import change_log_page
 from tests import factories
 
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 def edits(network):
     """The bureau renames a city and changes the status; Noord's coordinator changes a draft's amount."""
     rosf = Fieldlab.objects.get(pk=network["rosf"].pk)
-    registry_record_update(instance=rosf, actor=network["bureau"], data={"city": "Leeuwarden", "status": "ended"})
+    record_update(instance=rosf, actor=network["bureau"], data={"city": "Leeuwarden", "status": "ended"})
     draft = network["records"]["campione_2019_draft"]
     funding_record_update(record=draft, actor=network["coord_zuid"], data={"amount": Decimal("8000.00")})
     return network

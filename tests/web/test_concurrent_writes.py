@@ -7,11 +7,10 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
+from core.services import StaleVersion, record_update
 from funding.models import FundingRecord
 from funding.services import funding_record_approve, funding_record_return
 from registry.models import Fieldlab
-from registry.services import registry_record_update
-from smartindustry.services import StaleVersion
 from tests import factories
 from tests.races import RACE_MARKS, race
 
@@ -26,10 +25,10 @@ def test_two_editors_at_the_same_version_one_wins_the_other_is_refused(network):
     for _round in range(5):
         version = Fieldlab.objects.get(pk=fieldlab.pk).version
         outcomes = race(
-            lambda v=version: registry_record_update(
+            lambda v=version: record_update(
                 instance=Fieldlab.objects.get(pk=fieldlab.pk), actor=anna, data={"name": "A", "version": v}
             ),
-            lambda v=version: registry_record_update(
+            lambda v=version: record_update(
                 instance=Fieldlab.objects.get(pk=fieldlab.pk), actor=bert, data={"theme": "B", "version": v}
             ),
         )
@@ -40,7 +39,7 @@ def test_two_editors_at_the_same_version_one_wins_the_other_is_refused(network):
         assert stored.version == version + 1
         # The winner's change is there and the loser's is not.
         assert (stored.name == "A") != (stored.theme == "B")
-        registry_record_update(instance=stored, actor=anna, data={"name": "Region of Smart Factories", "theme": "x"})
+        record_update(instance=stored, actor=anna, data={"name": "Region of Smart Factories", "theme": "x"})
 
 
 def test_concurrent_saves_of_the_same_empty_report_cell_make_one_record_and_no_500(network):

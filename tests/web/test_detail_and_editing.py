@@ -4,9 +4,9 @@ from decimal import Decimal
 
 import pytest
 
+from core.services import record_update
 from funding.services import funding_record_update
 from registry.models import Fieldlab, Hub
-from registry.services import registry_record_update
 from tests import factories
 
 from .conftest import rows, text
@@ -33,7 +33,7 @@ def test_fieldlab_page_shows_funding_matrix_records_and_companies(bureau_client,
 
 
 def test_provenance_badge_says_published_with_its_source(bureau_client, network):
-    registry_record_update(
+    record_update(
         instance=network["rosf"],
         actor=network["bureau"],
         data={"provenance": "published", "provenance_source": "Kamerstuk 29826-62"},
@@ -43,7 +43,7 @@ def test_provenance_badge_says_published_with_its_source(bureau_client, network)
 
 
 def test_history_shows_who_when_and_what_changed(bureau_client, network):
-    registry_record_update(instance=network["rosf"], actor=network["bureau"], data={"city": "Hoogeveen"})
+    record_update(instance=network["rosf"], actor=network["bureau"], data={"city": "Hoogeveen"})
     history = rows(bureau_client.get("/fieldlabs/rosf/"), "history")
     newest = history[1]
     assert newest[1] == "bureau-anna"

@@ -3,9 +3,9 @@ XLSX above Excel's limit and a large export of a list without jobs are refused w
 
 from django.contrib.messages import get_messages
 
+from core import exporters
 from funding import tasks
 from jobs.models import Job
-from smartindustry import exporters
 
 
 def body_of(response) -> bytes:

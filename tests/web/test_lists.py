@@ -187,7 +187,7 @@ def test_a_filter_with_more_rows_than_a_select_should_hold_is_a_slug_box(bureau_
     # Three fieldlabs fit a list of names to tick; with room for two only, the filter becomes a text box for the slug.
     page = bureau_client.get("/funding/").content.decode()
     assert 'type="checkbox" name="fieldlab" value="campione"' in page
-    monkeypatch.setattr("smartindustry.portal.MAX_SELECT_CHOICES", 2)
+    monkeypatch.setattr("core.views.MAX_SELECT_CHOICES", 2)
     response = bureau_client.get("/funding/?fieldlab=campione")
     page = response.content.decode()
     assert 'type="checkbox" name="fieldlab"' not in page

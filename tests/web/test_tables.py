@@ -7,13 +7,13 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from openpyxl import load_workbook
 
+from core.tables import Column, Table
 from funding import services
 from funding.fields import EDITABLE_FIELDS, RECORD_KEYS, recipient_lookup
 from funding.forms import FundingRecordForm
 from funding.importers import COLUMNS, required_columns
 from funding.serializers import FundingRecordSerializer
 from funding.tables import FundingRecordTable
-from smartindustry.tables import Column, Table
 
 from .conftest import rows
 

@@ -6,11 +6,11 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
+from core.reasons import reason_label
+from core.services import record_update
 from funding.models import FundingRecord
 from registry.models import Fieldlab
-from registry.services import registry_record_update
 from reporting.views import lines_and_measurements
-from smartindustry.reasons import reason_label
 from tests import factories
 
 from .conftest import text
@@ -19,9 +19,7 @@ NBSP = "\u00a0"
 
 
 def test_a_change_reason_names_the_fields_in_the_pages_language(bureau_client, network):
-    registry_record_update(
-        instance=network["rosf"], actor=network["bureau"], data={"city": "Heerenveen", "start_year": 2015}
-    )
+    record_update(instance=network["rosf"], actor=network["bureau"], data={"city": "Heerenveen", "start_year": 2015})
     dutch = text(bureau_client.get("/fieldlabs/rosf/", HTTP_ACCEPT_LANGUAGE="nl"), "history")
     assert "Gewijzigd (plaats, startjaar)" in dutch
     assert "changed:" not in dutch and "start_year" not in dutch

@@ -6,8 +6,8 @@ from django.db import transaction
 
 from accounts.models import ApiToken, Role, User
 from accounts.services import api_token_create, api_token_revoke, user_create
+from core.services import audited_save
 from registry.models import Hub
-from smartindustry.services import audited_save
 
 DEMO_ACCOUNTS = [
     ("demo-bureau", Role.BUREAU, None),

@@ -3,12 +3,12 @@ from time import perf_counter
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from devtools.scale_data.evaluation import measurements_generate
+from devtools.scale_data.funding import END_YEAR, START_YEAR, scale_data_generate
+from devtools.scale_data.registry import participations_generate
 from evaluation.models import Measurement
-from evaluation.scale_data import measurements_generate
 from funding.models import FundingRecord
-from funding.scale_data import END_YEAR, START_YEAR, scale_data_generate
 from registry.models import Fieldlab, Participation
-from registry.scale_data import participations_generate
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework.pagination import PageNumberPagination
 
-from smartindustry.paginator import EstimatingPaginator
+from core.paginator import EstimatingPaginator
 
 # Set on a page whose `count` is PostgreSQL's estimate (more than COUNT_EXACT_UP_TO matching rows; docs/api.md).
 COUNT_ESTIMATED_HEADER = "X-Count-Estimated"

@@ -5,7 +5,7 @@ forms, the API schema and the portal all follow.
 """
 
 # Years the registry accepts: the programme's prehistory (2010) to well past any plan. The database enforces them
-# (CheckConstraint via smartindustry.models.year_range_q); filtersets and forms use the same bounds.
+# (CheckConstraint via core.models.year_range_q); filtersets and forms use the same bounds.
 YEAR_MIN = 2010
 YEAR_MAX = 2040
 

@@ -10,8 +10,8 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.response import Response
 
-from smartindustry.constants import EXPORT_CHUNK_SIZE
-from smartindustry.exporters import stream_max_rows, xlsx_refusal
+from core.constants import EXPORT_CHUNK_SIZE
+from core.exporters import stream_max_rows, xlsx_refusal
 
 from .exceptions import PreconditionFailed, PreconditionRequired
 from .renderers import TabularRenderer

@@ -15,15 +15,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts import policy
-from registry.services import registry_record_create, registry_record_delete, registry_record_update
-from reporting.choices import WorkflowAction
-from reporting.workflow import workflow_transition
+from core import policy
+from core.services import record_create, record_delete, record_update
 
-__all__ = ["ReadOnlyInline", "ReviewableAdmin", "ServiceAdmin", "workflow_admin_action"]
+__all__ = ["ReadOnlyInline", "ServiceAdmin", "workflow_admin_action"]
 
 # Bulk "delete selected" deletes with a queryset, past the services (and their refusal to delete what is referred to).
 admin.site.disable_action("delete_selected")
@@ -37,17 +34,17 @@ class ServiceAdmin(SimpleHistoryAdmin):
     """A ModelAdmin whose writes go through services and whose permissions come from the access policy.
 
     Subclasses may override ``service_create(actor, data)``, ``service_update(instance, actor, data)`` and
-    ``service_delete(instance, actor)``; the default is the registry's generic services (bureau edits, audited).
+    ``service_delete(instance, actor)``; the default is the core's generic record services (bureau edits, audited).
     """
 
     def service_create(self, *, actor, data: dict) -> Model:
-        return registry_record_create(model=self.model, actor=actor, data=data)
+        return record_create(model=self.model, actor=actor, data=data)
 
     def service_update(self, *, instance: Model, actor, data: dict) -> Model:
-        return registry_record_update(instance=instance, actor=actor, data=data)
+        return record_update(instance=instance, actor=actor, data=data)
 
     def service_delete(self, *, instance: Model, actor) -> None:
-        registry_record_delete(instance=instance, actor=actor)
+        record_delete(instance=instance, actor=actor)
 
     # --- permissions: the policy's ----------------------------------------------------------------------------
 
@@ -174,25 +171,3 @@ def workflow_admin_action(step: Callable, *, name: str, description: str):
 
     run.__name__ = name  # the admin tells actions apart by name
     return run
-
-
-# Fields only the workflow writes: shown, never edited in a form.
-WORKFLOW_FIELDS = ("status", "review_comment", "created_by", "submitted_at", "reviewed_by", "reviewed_at")
-
-
-class ReviewableAdmin(ServiceAdmin):
-    """A funding record's or a measurement's admin: workflow fields read-only, submit and approve as actions."""
-
-    readonly_fields = WORKFLOW_FIELDS
-    actions = [
-        workflow_admin_action(
-            lambda item, actor: workflow_transition(item, action=WorkflowAction.SUBMIT, actor=actor),
-            name="submit_selected",
-            description=gettext_lazy("Submit selected items for review"),
-        ),
-        workflow_admin_action(
-            lambda item, actor: workflow_transition(item, action=WorkflowAction.APPROVE, actor=actor),
-            name="approve_selected",
-            description=gettext_lazy("Approve selected submitted items"),
-        ),
-    ]

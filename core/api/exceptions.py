@@ -8,7 +8,7 @@ to 400 / 403 / 409, so views never translate them by hand. Errors are always JSO
 CSV or XLSX: a spreadsheet holding an error message would be mistaken for data.
 
 A database that does not answer is an outage, not a bug: 503 ``service_unavailable`` with ``Retry-After``. Anything
-else unhandled is left to Django, whose 500 handler (smartindustry/errors.py) answers ``server_error`` in the same
+else unhandled is left to Django, whose 500 handler (core/errors.py) answers ``server_error`` in the same
 shape and logs the traceback.
 """
 
@@ -25,7 +25,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from smartindustry.services import StaleVersion
+from core.services import StaleVersion
 
 logger = logging.getLogger(__name__)
 
@@ -126,7 +126,7 @@ def api_exception_handler(exc, context):
     elif isinstance(exc, exceptions.APIException):
         codes = exc.get_codes()
         code = codes if isinstance(codes, str) else "error"
-        # A parser error may name the field it found (smartindustry/api/parsers.py).
+        # A parser error may name the field it found (core/api/parsers.py).
         response.data = _body(response.status_code, code, exc.detail, getattr(exc, "errors", {}))
     else:  # Http404 / PermissionDenied from Django, already mapped by DRF
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""

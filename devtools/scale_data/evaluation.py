@@ -4,13 +4,12 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from funding.scale_data import SYNTHETIC, review_fields, status_of
+from core.models import Provenance
+from devtools.bulk import bulk_load
+from devtools.scale_data.funding import SYNTHETIC, review_fields, status_of
+from devtools.spread import Spread, mix
+from evaluation.models import Measurement, OutputGoal
 from registry.models import Fieldlab, Hub
-from smartindustry.bulk import bulk_load
-from smartindustry.models import Provenance
-from smartindustry.spread import Spread, mix
-
-from .models import Measurement, OutputGoal
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 """Generic building blocks of the browser portal: list, detail, edit and delete views as declarations.
 
-A list view declares its queryset, FilterSet (the same one the API uses) and table (smartindustry/tables.py: one
+A list view declares its queryset, FilterSet (the same one the API uses) and table (core/tables.py: one
 column definition for the page and the export); the generic code does filtering, search, sorting, pagination and
 "export this view". Edit views call the app's services and show their ValidationErrors next to the fields;
 PermissionDenied becomes a 403 page.
@@ -24,14 +24,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView
 
-from smartindustry.constants import EXPORT_CHUNK_SIZE, EXPORT_FORMATS
-from smartindustry.deletion import deletion_preview
-from smartindustry.exporters import stream_max_rows, table_response, too_many_rows, xlsx_refusal
-from smartindustry.models import Provenance
-from smartindustry.paginator import EstimatingPaginator
-from smartindustry.reasons import reason_label
-from smartindustry.services import StaleVersion
-from smartindustry.tables import Table
+from core.constants import EXPORT_CHUNK_SIZE, EXPORT_FORMATS
+from core.deletion import deletion_preview
+from core.exporters import stream_max_rows, table_response, too_many_rows, xlsx_refusal
+from core.models import Provenance
+from core.paginator import EstimatingPaginator
+from core.reasons import reason_label
+from core.services import StaleVersion
+from core.tables import Table
 
 
 class ListValue:

@@ -36,7 +36,7 @@ class LoneSurrogate(exceptions.ParseError):
             "Send valid Unicode; nothing was saved."
         ) % {"path": path}
         super().__init__(message)
-        self.errors = {field: [message]}  # the API's error shape names the field (smartindustry/api/exceptions.py)
+        self.errors = {field: [message]}  # the API's error shape names the field (core/api/exceptions.py)
 
 
 def find_lone_surrogate(data, path: tuple = ()) -> tuple | None:

@@ -7,16 +7,15 @@ from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from funding.choices import source_colour
-from smartindustry.formats import format_eur
-from smartindustry.forms import error_summary, prepare_form
+from core.formats import format_eur
+from core.forms import error_summary, prepare_form
 
 register = template.Library()
 
 
 @register.filter
 def eur(value, decimals=2):
-    """€ 1.234.567,89 in Dutch, € 1,234,567.89 in English; '—' for nothing (smartindustry.formats.format_eur)."""
+    """€ 1.234.567,89 in Dutch, € 1,234,567.89 in English; '—' for nothing (core.formats.format_eur)."""
     if value in (None, ""):
         return "—"
     try:
@@ -28,7 +27,7 @@ def eur(value, decimals=2):
 
 @register.simple_tag
 def prepared_form(form):
-    """The form with its required fields marked and its first error focused (smartindustry.forms.prepare_form),
+    """The form with its required fields marked and its first error focused (core.forms.prepare_form),
     the list of its errors for the summary at the top, and whether any field is required:
     ``{% prepared_form form as prepared %}`` → ``prepared.errors``, ``prepared.has_required``."""
     prepare_form(form)
@@ -72,7 +71,9 @@ def get_item(mapping, key):
 
 @register.filter
 def matrix_chart(matrix):
-    """The Chart.js payload of a source × year matrix (funding.selectors.funding_by_source_and_year)."""
+    """The Chart.js payload of a source × year matrix (funding.selectors.funding_by_source_and_year).
+
+    Each source carries its own colour, so the core needs no app's palette."""
     return {
         "type": "bar",
         "stacked": True,
@@ -82,7 +83,7 @@ def matrix_chart(matrix):
             {
                 "label": str(source["label"]),
                 "data": [f"{amount:.2f}" for amount in source["amounts"]],
-                "backgroundColor": source_colour(source["code"]),
+                "backgroundColor": source["colour"],
             }
             for source in matrix["sources"]
             if source["total"]

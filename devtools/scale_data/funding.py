@@ -3,8 +3,8 @@
 The records spread over every year from ``start_year`` to ``end_year``, every source, every recipient kind (the
 fieldlabs, the hubs and the bureau: funding/fields.py ``RECIPIENT_MODELS``), funders of the record's own source, cash
 and in kind, planned and realised, a mix of workflow statuses (mostly approved) and the activity types. The order is
-scrambled but deterministic (smartindustry/spread.py): two runs on equal databases give equal data. Rows go in with
-``COPY`` on PostgreSQL (smartindustry/bulk.py), history rows included; every database constraint holds.
+scrambled but deterministic (devtools/spread.py): two runs on equal databases give equal data. Rows go in with
+``COPY`` on PostgreSQL (devtools/bulk.py), history rows included; every database constraint holds.
 """
 
 from decimal import Decimal
@@ -12,20 +12,19 @@ from decimal import Decimal
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from core.models import Provenance
+from devtools.bulk import bulk_load
+from devtools.spread import Spread, mix
+from funding.choices import FundingKind, Realisation, RecordStatus, Source
+from funding.fields import RECIPIENT_MODELS
+from funding.models import Funder, FundingRecord
+from funding.rollups import funding_rollups_rebuild
 from registry.models import Fieldlab, Hub, ProgrammeBureau
-from smartindustry.bulk import bulk_load
-from smartindustry.models import Provenance
-from smartindustry.spread import Spread, mix
-
-from .choices import FundingKind, Realisation, RecordStatus, Source
-from .fields import RECIPIENT_MODELS
-from .models import Funder, FundingRecord
-from .rollups import funding_rollups_rebuild
 
 SYNTHETIC = "Synthetic scale data from `manage.py generate_scale_data`, for benchmarks only"
 FUNDERS_PER_SOURCE = 20
 BATCH = 5000
-BIG_LOAD = 100_000  # from this many records on, the plain indexes are built after the load (smartindustry/bulk.py)
+BIG_LOAD = 100_000  # from this many records on, the plain indexes are built after the load (devtools/bulk.py)
 START_YEAR, END_YEAR = 2015, 2026
 # Workflow statuses by share in percent: most records are approved, the rest are on their way or sent back.
 STATUS_SHARES = (

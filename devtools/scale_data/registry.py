@@ -2,12 +2,11 @@
 
 from django.db import transaction
 
-from smartindustry.bulk import bulk_load
-from smartindustry.models import Provenance
-from smartindustry.spread import Spread, mix
-
-from .choices import CompanySize, SupportType
-from .models import Company, Fieldlab, Hub, Participation
+from core.models import Provenance
+from devtools.bulk import bulk_load
+from devtools.spread import Spread, mix
+from registry.choices import CompanySize, SupportType
+from registry.models import Company, Fieldlab, Hub, Participation
 
 SYNTHETIC = "Synthetic scale data from `manage.py generate_scale_data`, for benchmarks only"
 

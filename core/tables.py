@@ -1,6 +1,6 @@
 """One table per list: a single column definition drives the page, the CSV/XLSX export and the import template.
 
-Modelled on NetBox's ``tables.py``, without django-tables2: the portal's generic list view (smartindustry/portal.py)
+Modelled on NetBox's ``tables.py``, without django-tables2: the portal's generic list view (core/views.py)
 already filters, sorts and pages with the API's FilterSets, so a table only has to say, per column,
 
 * on the page: the translated header, the cell value, an optional link, the ORM key it sorts by and its kind
@@ -69,7 +69,7 @@ def itself(obj):
     return obj
 
 
-# Every registry record says where it comes from (smartindustry.models.ProvenanceModel): a badge on the page, the
+# Every registry record says where it comes from (core.models.ProvenanceModel): a badge on the page, the
 # code and its source in the file. Last in every table of such records.
 PROVENANCE_COLUMNS = (
     Column("provenance", _("Provenance"), itself, export=attrgetter("provenance"), kind="provenance"),

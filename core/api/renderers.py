@@ -6,7 +6,7 @@ Two paths lead here:
 * ``render()``: DRF's normal path, for any view that returns ``Response(data)`` — a paginated page, a plain list of
   dict rows (the evaluation tables) or a single object. The file is built from ``data`` in memory; fine for pages
   and tables.
-* ``stream_response()``: the export path of :class:`smartindustry.api.views.ExportListMixin`, which feeds a
+* ``stream_response()``: the export path of :class:`core.api.views.ExportListMixin`, which feeds a
   generator of rows straight from a database iterator, so a million-row CSV is never held in memory. XLSX uses
   openpyxl's write-only workbook, which writes rows to a temporary file as they come.
 
@@ -27,7 +27,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from rest_framework.renderers import BaseRenderer
 
-from smartindustry.constants import EXPORT_FORMATS
+from core.constants import EXPORT_FORMATS
 
 logger = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 - ``DatabaseOutageMiddleware``: a view that cannot reach the database answers 503 with ``Retry-After`` — the page
   ``503.html`` in the portal, the JSON error shape under ``/api/`` — and logs a warning, not a traceback: an outage is
-  not a bug. (DRF views translate it themselves in smartindustry/api/exceptions.py; this covers the portal.)
+  not a bug. (DRF views translate it themselves in core/api/exceptions.py; this covers the portal.)
 - ``server_error`` (``handler500``): anything else unhandled answers ``500.html``, or the JSON shape under ``/api/``.
   Django has logged the traceback before it calls the handler.
 
@@ -19,7 +19,7 @@ from django.http import HttpResponse
 from django.template import loader
 from django.utils.translation import gettext as _
 
-from smartindustry.api.exceptions import RETRY_AFTER_SECONDS, api_error_response, is_database_outage
+from core.api.exceptions import RETRY_AFTER_SECONDS, api_error_response, is_database_outage
 
 logger = logging.getLogger(__name__)
 

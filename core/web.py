@@ -2,16 +2,12 @@
 
 from functools import wraps
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from reporting.workflow import workflow_transition
-
-__all__ = ["htmx_login_required", "safe_next", "workflow_step_response"]
+__all__ = ["htmx_login_required", "safe_next"]
 
 
 def safe_next(request, default: str) -> str:
@@ -32,15 +28,3 @@ def htmx_login_required(view):
         return login_required(view)(request, *args, **kwargs)
 
     return wrapper
-
-
-def workflow_step_response(request, item, *, action: str, done: str, default_next: str) -> HttpResponseRedirect:
-    """One step of the workflow on a funding record or measurement from a POSTed form (``comment`` optional), then
-    back to ``next``. A refused step (wrong state, closed period, no comment) is a message; a forbidden one a 403."""
-    try:
-        workflow_transition(item, action=action, actor=request.user, comment=request.POST.get("comment", ""))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, done)
-    return HttpResponseRedirect(safe_next(request, default_next))

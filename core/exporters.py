@@ -2,9 +2,9 @@
 renderers.
 
 Rows come from the list's filtered, sorted queryset, so the file is exactly the view the user sees. The columns are
-the list's table (smartindustry/tables.py); ``export_response`` takes loose ``ExportColumn``s for tables that are
+the list's table (core/tables.py); ``export_response`` takes loose ``ExportColumn``s for tables that are
 not lists (the evaluation downloads). The CSV and XLSX writing (streaming, write-only XLSX, numbers kept as
-numbers, formula injection blocked) is the REST API's (smartindustry/api/renderers.py), so both interfaces export
+numbers, formula injection blocked) is the REST API's (core/api/renderers.py), so both interfaces export
 the same way. Portal CSVs start with a BOM, because the people who click “export” open them in Excel; the API's do
 not, because pandas and R read them.
 """
@@ -17,9 +17,9 @@ from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from smartindustry.api.renderers import EXPORT_PROGRESS_ROWS, TABULAR_RENDERERS
-from smartindustry.constants import XLSX_MAX_DATA_ROWS
-from smartindustry.tables import Table
+from core.api.renderers import EXPORT_PROGRESS_ROWS, TABULAR_RENDERERS
+from core.constants import XLSX_MAX_DATA_ROWS
+from core.tables import Table
 
 
 @dataclass(frozen=True)

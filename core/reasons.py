@@ -4,17 +4,15 @@ Services store a short, stable English reason with every history row ("changed: 
 "reference data"): it is data (the API, the comparison of runs and the exports read it as written). Pages show
 it through ``reason_label``, which translates the known forms and names the changed fields by their translated
 labels: "changed: city, start_year" becomes "plaats, startjaar" on a Dutch page (the entry already says
-"Gewijzigd"). A reason it does not know is shown as stored. It reads the labels of accounts and reporting, so it is an
-interface helper (used by the portal's pages), not part of the shared core beneath the apps.
+"Gewijzigd"). A reason it does not know is shown as stored. Role labels come from the user model's own field
+choices, so the core imports no app.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-
-from accounts.models import Role
-from reporting.choices import RecordStatus
 
 FIXED = {
     "created": gettext_lazy("created"),
@@ -29,10 +27,11 @@ FIXED = {
     "reference data (evaluation attributes)": gettext_lazy("reference data (evaluation attributes)"),
     "back to review": gettext_lazy("back to review"),
     # A workflow step stores the status it leads to.
-    RecordStatus.DRAFT.value: gettext_lazy("back to draft"),
-    RecordStatus.SUBMITTED.value: gettext_lazy("submitted"),
-    RecordStatus.APPROVED.value: gettext_lazy("approved"),
-    RecordStatus.RETURNED.value: gettext_lazy("returned"),
+    # (the workflow's status codes, review.choices.RecordStatus: stable data, so named here as written)
+    "draft": gettext_lazy("back to draft"),
+    "submitted": gettext_lazy("submitted"),
+    "approved": gettext_lazy("approved"),
+    "returned": gettext_lazy("returned"),
 }
 
 
@@ -65,7 +64,6 @@ def reason_label(reason: str, model: type[models.Model] | None = None) -> str:
 
 
 def _role_label(code: str) -> str:
-    try:
-        return str(Role(code).label)
-    except ValueError:
-        return code
+    # The role's label from the user model's own choices (accounts.models.Role), without importing the app above.
+    choices = dict(get_user_model()._meta.get_field("role").flatchoices)
+    return str(choices.get(code, code))
