@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyInline, ServiceAdmin
-from reporting.admin_base import ReviewableAdmin
+from review.admin_base import ReviewableAdmin
 
 from .models import (
     ActivityType,

@@ -25,8 +25,8 @@ from core.models import (
     bounded_text_field,
     year_range_q,
 )
-from reporting.choices import RecordStatus
-from reporting.models import ReviewableModel
+from review.choices import RecordStatus
+from review.models import ReviewableModel
 
 from .choices import (
     BAND_VERDICTS,

@@ -1,7 +1,7 @@
 """Every write of the evaluation module: keyword-only, atomic, validated and audited.
 
 - intervention logic and norms: the bureau edits them (generic create/update, as for the registry);
-- measurements: reviewable items, the one workflow of reporting/workflow.py (as funding records);
+- measurements: reviewable items, the one workflow of review/workflow.py (as funding records);
 - follow-up actions on the recommendations;
 - evaluation runs: start (records the request, enqueues the task after commit) and execute (freezes the results).
 """
@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core import policy
 from core.services import apply_changes, audited_save, record_create, record_update
-from reporting.choices import WorkflowAction
-from reporting.workflow import period_check_open, workflow_check_edit, workflow_prepare_new, workflow_transition
+from review.choices import WorkflowAction
+from review.workflow import period_check_open, workflow_check_edit, workflow_prepare_new, workflow_transition
 
 from .choices import ActionStatus, RunStatus
 from .filters import parse_year_window

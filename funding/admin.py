@@ -7,7 +7,7 @@ change to an approved record's amount (or anything else it counts) sends it back
 from django.contrib import admin
 
 from core.admin import ServiceAdmin
-from reporting.admin_base import WORKFLOW_FIELDS, ReviewableAdmin
+from review.admin_base import WORKFLOW_FIELDS, ReviewableAdmin
 
 from .models import Funder, FundingRecord, FundingRollup, FundingRollupTotal, FundingStatusCount
 from .services import funding_record_create, funding_record_delete, funding_record_update

@@ -2,7 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 # The workflow's states belong to the reporting app (one workflow for everything reviewable); funding uses them.
-from reporting.choices import PeriodStatus, RecordStatus
+from review.choices import PeriodStatus, RecordStatus
 
 __all__ = [
     "PRIVATE_SOURCES",

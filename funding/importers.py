@@ -38,7 +38,7 @@ from rest_framework.settings import api_settings
 
 from core import policy
 from core.models import Provenance
-from reporting.workflow import closed_periods, workflow_prepare_new
+from review.workflow import closed_periods, workflow_prepare_new
 
 from .choices import FundingKind, Realisation, RecipientKind, RecordStatus, Source
 from .fields import (

@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 from core.formats import format_eur
 from core.models import YEAR_MAX, YEAR_MIN, ProvenanceModel, bounded_text_field, year_range_q
 from registry.models import Fieldlab, Hub, ProgrammeBureau, Province
-from reporting.models import ReviewableModel
+from review.models import ReviewableModel
 
 from .choices import FunderKind, FundingKind, Realisation, RecipientKind, RecordStatus, Source
 

@@ -2,7 +2,7 @@
 
 Funding records are reviewable items: who may write them is accounts/policy.py's business, their workflow
 (draft → submitted → approved / returned, closed periods, back to review on a counted change) is
-reporting/workflow.py's. Only approved records count in evaluations.
+review/workflow.py's. Only approved records count in evaluations.
 """
 
 from django.db import connection, transaction
@@ -12,8 +12,8 @@ from simple_history.utils import bulk_create_with_history
 from accounts.models import User
 from core import policy
 from core.services import apply_changes, audited_delete, audited_save
-from reporting.choices import WorkflowAction
-from reporting.workflow import period_check_open, workflow_check_edit, workflow_prepare_new, workflow_transition
+from review.choices import WorkflowAction
+from review.workflow import period_check_open, workflow_check_edit, workflow_prepare_new, workflow_transition
 
 from .fields import EDITABLE_FIELDS
 from .models import FundingRecord

@@ -29,9 +29,9 @@ from jobs.choices import JobKind, JobStatus
 from jobs.models import Job
 from jobs.services import job_create
 from registry.models import Fieldlab, Hub, Province
-from reporting.choices import WorkflowAction
-from reporting.web import workflow_step_response
-from reporting.workflow import period_check_open
+from review.choices import WorkflowAction
+from review.web import workflow_step_response
+from review.workflow import period_check_open
 
 from . import forms
 from .choices import FundingKind, Realisation, RecipientKind, RecordStatus, Source

@@ -16,9 +16,8 @@ from evaluation.models import ActivityType, Indicator, Measurement, OutputGoal
 from funding.choices import FundingKind, Realisation, Source
 from funding.models import FundingRecord, FundingStatusCount
 from registry.models import Fieldlab, Hub
-
-from .choices import HUB_STATUSES, PeriodStatus, RecordStatus
-from .models import ReportingPeriod
+from review.choices import HUB_STATUSES, PeriodStatus, RecordStatus
+from review.models import ReportingPeriod
 
 __all__ = [
     "HUB_PLACE",

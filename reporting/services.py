@@ -2,7 +2,7 @@
 comment, and closing or reopening reporting periods. Each is atomic: a report moves as a whole or not at all.
 
 The single items go through their own services (funding records, measurements), which apply the one workflow
-(reporting/workflow.py) and the access policy.
+(review/workflow.py) and the access policy.
 """
 
 from dataclasses import dataclass
@@ -10,24 +10,22 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core import policy
-from core.services import STALE, StaleVersion, audited_save
+from core.services import STALE, StaleVersion
 from evaluation.models import ActivityType, Indicator, Measurement
 from evaluation.services import measurement_create, measurement_update
 from funding.choices import FundingKind, Realisation
 from funding.models import FundingRecord
 from funding.services import funding_record_create, funding_record_delete, funding_record_update
 from registry.models import Fieldlab, Hub
+from review.choices import HUB_STATUSES, RecordStatus, WorkflowAction
+from review.workflow import period_check_open, workflow_transition
 
-from .choices import HUB_STATUSES, PeriodStatus, RecordStatus, WorkflowAction
-from .models import ReportingPeriod
 from .selectors import HubReport, hub_report, hub_report_items, report_cell_filter
-from .workflow import period_check_open, workflow_transition
 
 __all__ = [
     "UNCHECKED",
@@ -37,8 +35,6 @@ __all__ = [
     "report_measurement_save",
     "report_review",
     "report_submit",
-    "reporting_period_close",
-    "reporting_period_reopen",
 ]
 
 
@@ -300,27 +296,3 @@ def report_review(
         workflow_transition(item, action=action, actor=actor, comment=comment)
     records = sum(1 for item in items if isinstance(item, FundingRecord))
     return ReportOutcome(records=records, measurements=len(items) - records)
-
-
-def _period_set(*, hub: Hub, year: int, actor: User, status: str) -> ReportingPeriod:
-    policy.require(actor, policy.Action.MANAGE_PERIODS)
-    period = ReportingPeriod.objects.select_for_update().filter(hub=hub, year=year).first()
-    if period is None:
-        period = ReportingPeriod(hub=hub, year=year)
-    period.status = status
-    if status == PeriodStatus.CLOSED:
-        period.closed_at, period.closed_by = timezone.now(), actor
-    else:
-        period.closed_at, period.closed_by = None, None
-    # full_clean inside audited_save refuses a year outside the registry's bounds with a clear message.
-    return audited_save(period, actor=actor, reason="closed" if status == PeriodStatus.CLOSED else "reopened")
-
-
-@transaction.atomic
-def reporting_period_close(*, hub: Hub, year: int, actor: User) -> ReportingPeriod:
-    return _period_set(hub=hub, year=year, actor=actor, status=PeriodStatus.CLOSED)
-
-
-@transaction.atomic
-def reporting_period_reopen(*, hub: Hub, year: int, actor: User) -> ReportingPeriod:
-    return _period_set(hub=hub, year=year, actor=actor, status=PeriodStatus.OPEN)

@@ -26,10 +26,11 @@ from evaluation.models import ActivityType, Indicator, Measurement
 from funding.choices import Source
 from funding.models import FundingRecord
 from registry.models import Hub
-from reporting.web import workflow_step_response
+from review.choices import WorkflowAction
+from review.services import reporting_period_close, reporting_period_reopen
+from review.web import workflow_step_response
 
 from . import services
-from .choices import WorkflowAction
 from .selectors import (
     HUB_PLACE,
     hub_report,
@@ -367,7 +368,7 @@ def report_decide(request, hub, year, action=None):
 @require_POST
 def report_period(request, hub, year, action):
     hub_obj = _hub_year(request, hub, year, policy.Action.MANAGE_PERIODS)
-    service = services.reporting_period_close if action == "close" else services.reporting_period_reopen
+    service = reporting_period_close if action == "close" else reporting_period_reopen
     try:
         service(hub=hub_obj, year=year, actor=request.user)
     except ValidationError as exc:

@@ -40,8 +40,8 @@ from funding.importers import COLUMNS  # noqa: E402
 from funding.models import FundingRecord  # noqa: E402
 from jobs.models import Job  # noqa: E402
 from registry.models import Fieldlab, Hub  # noqa: E402
-from reporting.choices import PeriodStatus  # noqa: E402
-from reporting.models import ReportingPeriod  # noqa: E402
+from review.choices import PeriodStatus  # noqa: E402
+from review.models import ReportingPeriod  # noqa: E402
 
 PROVENANCE_SOURCE = "bench_import"  # marks the benchmark's records, which are deleted after the run
 BENCH_LAB = "bench-import-lab-"  # extra fieldlabs for counts beyond what the network's 47 fieldlabs can hold

@@ -9,7 +9,7 @@ from evaluation.models import ActivityType
 from funding.choices import FundingKind, Realisation, RecordStatus, Source
 from funding.models import Funder, FundingRecord
 from registry.models import Company, Fieldlab, Hub, Participation, Partner, ProgrammeBureau, Province
-from reporting.models import ReportingPeriod
+from review.models import ReportingPeriod
 
 
 class ProvinceFactory(factory.django.DjangoModelFactory):

@@ -20,7 +20,7 @@ from core.constants import TEXT_MAX_LENGTH
 from funding.importers import funding_records_import
 from funding.models import Funder, FundingRecord
 from registry.models import Fieldlab, Hub
-from reporting.models import ReportingPeriod
+from review.models import ReportingPeriod
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,7 @@ from rest_framework import serializers
 from core.api.serializers import ApiModelSerializer
 from core.constants import YEAR_MAX, YEAR_MIN
 from registry.models import Hub
-
-from ..models import ReportingPeriod
+from review.models import ReportingPeriod
 
 __all__ = ["ReportingPeriodActionSerializer", "ReportingPeriodSerializer"]
 

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "registry",
+    "review",
     "funding",
     "evaluation",
     "reporting",

@@ -107,7 +107,7 @@ def test_intervention_logic_is_bureau_only(evaluation_data, bureau_user, coordin
 
 
 def test_closed_reporting_period_refuses_measurements_until_reopened(evaluation_data, bureau_user):
-    from reporting.services import reporting_period_close, reporting_period_reopen
+    from review.services import reporting_period_close, reporting_period_reopen
 
     hub = evaluation_data.hub_b
     coordinator = factories.CoordinatorFactory(hub=hub)

@@ -7,7 +7,7 @@ from evaluation.models import Measurement
 from funding import scale_data
 from funding.models import FundingRecord
 from registry.models import Fieldlab, Participation
-from reporting.choices import RecordStatus
+from review.choices import RecordStatus
 
 pytestmark = pytest.mark.django_db
 

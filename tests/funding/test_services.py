@@ -16,7 +16,7 @@ from funding.services import (
     funding_record_submit,
     funding_record_update,
 )
-from reporting.services import reporting_period_close, reporting_period_reopen
+from review.services import reporting_period_close, reporting_period_reopen
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from funding.models import FundingRecord
-from reporting.services import reporting_period_close
+from review.services import reporting_period_close
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from evaluation.models import Measurement
-from reporting.services import reporting_period_close
+from review.services import reporting_period_close
 from tests import factories
 from tests.evaluation.conftest import evaluation_data  # noqa: F401  (the fixture)
 

@@ -8,7 +8,8 @@ from django.test import Client
 
 from evaluation.models import Measurement
 from funding.models import FundingRecord
-from reporting.services import report_review, reporting_period_close
+from reporting.services import report_review
+from review.services import reporting_period_close
 from tests import factories
 from tests.evaluation.conftest import evaluation_data  # noqa: F401  (the fixture)
 

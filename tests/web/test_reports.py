@@ -6,8 +6,8 @@ import pytest
 
 from funding.models import FundingRecord
 from funding.services import funding_record_submit
-from reporting.models import ReportingPeriod
-from reporting.services import reporting_period_close
+from review.models import ReportingPeriod
+from review.services import reporting_period_close
 
 from .conftest import rows, text
 

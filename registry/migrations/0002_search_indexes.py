@@ -7,8 +7,10 @@ nothing here.
 from django.db import migrations
 
 INDEXES = {
-    "funding_funder_search": ("funding_funder", ("name",)),
-    "funding_fundingrecord_search": ("funding_fundingrecord", ("evidence_note", "provenance_source")),
+    "registry_hub_search": ("registry_hub", ("name", "short_name", "coordinating_organisation", "description")),
+    "registry_fieldlab_search": ("registry_fieldlab", ("name", "theme", "city", "description")),
+    "registry_partner_search": ("registry_partner", ("name", "short_name", "description")),
+    "registry_company_search": ("registry_company", ("name", "kvk_number", "city")),
 }
 
 
@@ -31,6 +33,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("funding", "0004_bounded_text")]
+    dependencies = [("registry", "0001_initial")]
 
     operations = [migrations.RunPython(create, drop, elidable=False)]

@@ -20,7 +20,7 @@ class ReviewableModel(models.Model):
     """An item a hub reports and the bureau reviews (a funding record, a measurement): one workflow for all.
 
     The concrete model has ``hub`` and ``fieldlab`` relations (either may be empty) and its own status constraint;
-    reporting/workflow.py moves ``status`` and fills the review fields, accounts/policy.py reads them.
+    review/workflow.py moves ``status`` and fills the review fields, accounts/policy.py reads them.
     """
 
     # The paths from an item to the hub whose people report it (the access policy filters on them in SQL).
