@@ -18,7 +18,7 @@ from registry.api.views import (
     PartnerViewSet,
     ProvinceViewSet,
 )
-from reporting.api.views import ReportingPeriodViewSet
+from review.api.views import ReportingPeriodViewSet
 
 
 class ApiRouter(DefaultRouter):

@@ -7,10 +7,10 @@ from rest_framework.response import Response
 
 from core import policy
 from core.api.views import ReadOnlyApiViewSet
-from review.filtersets import ReportingPeriodFilterSet
-from review.models import ReportingPeriod
 
 from .. import services
+from ..filtersets import ReportingPeriodFilterSet
+from ..models import ReportingPeriod
 from . import serializers
 
 __all__ = ["ReportingPeriodViewSet"]
