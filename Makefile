@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8000
+# The first-party packages (as in pyproject.toml), for the linters that take paths.
+APPS   := core accounts registry review funding evaluation reporting jobs smartindustry devtools
 
 .PHONY: run test lint bench worker install install-dev migrate clean
 
@@ -39,11 +41,12 @@ worker: install
 test: install-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-## lint: ruff, and the import contracts of docs/architecture.md (import-linter)
+## lint: ruff, the import contracts of docs/architecture.md (import-linter), and no dead code (vulture)
 lint: install-dev
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/vulture $(APPS) vulture_whitelist.py --min-confidence 80 --exclude '*/migrations/*'
 
 ## bench: benchmarks, reported as ratios against a baseline measured in the same run
 bench: install-dev

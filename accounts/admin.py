@@ -16,7 +16,7 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         # Django's user forms handle passwords; the staff flag and the role's group follow the role, as in the
-        # services (user_set_role).
+        # services (user_create).
         obj.is_staff = obj.is_superuser or obj.role == Role.BUREAU
         super().save_model(request, obj, form, change)
 

@@ -55,32 +55,12 @@ class User(AbstractUser):
         ]
 
     @property
-    def is_bureau(self) -> bool:
-        return self.is_superuser or self.role == Role.BUREAU
-
-    @property
     def is_coordinator(self) -> bool:
         return self.role == Role.COORDINATOR
-
-    @property
-    def is_hub_viewer(self) -> bool:
-        return self.role == Role.HUB_VIEWER
-
-    @property
-    def is_analyst(self) -> bool:
-        return self.role == Role.ANALYST
 
 
 def hash_token(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
-
-
-class ApiTokenQuerySet(models.QuerySet):
-    def usable(self):
-        now = timezone.now()
-        return self.filter(revoked_at__isnull=True, user__is_active=True).filter(
-            Q(expires_at__isnull=True) | Q(expires_at__gt=now)
-        )
 
 
 class ApiToken(models.Model):
@@ -99,8 +79,6 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["last_used_at"])
 
-    objects = ApiTokenQuerySet.as_manager()
-
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("API token")
@@ -115,7 +93,3 @@ class ApiToken(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at is not None and self.expires_at <= timezone.now()
-
-    @property
-    def is_usable(self) -> bool:
-        return self.revoked_at is None and not self.is_expired and self.user.is_active

@@ -65,15 +65,6 @@ def user_create(
     return user
 
 
-@transaction.atomic
-def user_set_role(*, user: User, role: str, hub: Hub | None = None, actor: User | None = None) -> User:
-    user.role, user.hub = role, hub
-    user.is_staff = user.is_superuser or role == Role.BUREAU
-    audited_save(user, actor=actor, reason=f"role set to {role}")
-    user_role_sync(user=user)
-    return user
-
-
 def user_role_sync(*, user: User) -> None:
     """Keep the user's group membership equal to their role (the groups carry the admin permissions)."""
     groups = role_groups_ensure()

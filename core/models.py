@@ -92,7 +92,3 @@ class ProvenanceModel(TimeStampedModel):
                 violation_error_message=_("A published record must name its source."),
             ),
         ]
-
-    @property
-    def is_published(self) -> bool:
-        return self.provenance == Provenance.PUBLISHED

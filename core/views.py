@@ -9,7 +9,6 @@ PermissionDenied becomes a 403 page.
 import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
 
 import django_filters as df
 from django import forms
@@ -408,13 +407,6 @@ def confirm_delete(
         return HttpResponseRedirect(success_url)
     return render(request, "portal/confirm_delete.html", context)
 
-
-def querystring(**params) -> str:
-    return urlencode({k: v for k, v in params.items() if v not in (None, "")})
-
-
-# Each source code's chart colour, built from the choices (funding.choices.Source.colour), so every source has one.
-# Kept importable here for the pages that still read it; new code asks Source.colour / source_colour().
 
 MONEY = gettext_lazy("Amount (EUR)")
 

@@ -21,19 +21,12 @@ from .models import (
     ActivityType,
     EfficiencyNorm,
     EvaluationRun,
-    FollowUpAction,
     Indicator,
     Measurement,
     OutputGoal,
     OutputTarget,
     VerdictBand,
 )
-
-
-class ActivityTypeFilterSet(df.FilterSet):
-    class Meta:
-        model = ActivityType
-        fields = ["lead_level", "demand_steered", "concerns_skills", "provenance"]
 
 
 def _activity_types(request=None):
@@ -129,15 +122,6 @@ class EfficiencyNormFilterSet(ApiFilterSet):
     class Meta:
         model = EfficiencyNorm
         fields = ["provenance"]
-
-
-class FollowUpActionFilterSet(df.FilterSet):
-    recommendation = df.CharFilter(field_name="recommendation__code", label="Recommendation (code)")
-    due_before = df.DateFilter(field_name="due_date", lookup_expr="lte")
-
-    class Meta:
-        model = FollowUpAction
-        fields = ["status"]
 
 
 class EvaluationRunFilterSet(ApiFilterSet):

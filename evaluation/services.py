@@ -1,6 +1,6 @@
 """Every write of the evaluation module: keyword-only, atomic, validated and audited.
 
-- intervention logic and norms: the bureau edits them (generic create/update, as for the registry);
+- intervention logic and norms: the bureau edits them through the core's generic record services (the admin);
 - measurements: reviewable items, the one workflow of review/workflow.py (as funding records);
 - follow-up actions on the recommendations;
 - evaluation runs: start (records the request, enqueues the task after commit) and execute (freezes the results).
@@ -14,32 +14,24 @@ from datetime import timedelta
 from celery import signature
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core import policy
-from core.services import apply_changes, audited_save, record_create, record_update
-from review.choices import WorkflowAction
-from review.workflow import period_check_open, workflow_check_edit, workflow_prepare_new, workflow_transition
+from core.services import apply_changes, audited_save
+from review.workflow import period_check_open, workflow_check_edit, workflow_prepare_new
 
 from .choices import ActionStatus, RunStatus
 from .filters import parse_year_window
 from .models import (
-    ActivityType,
-    Bottleneck,
-    EfficiencyNorm,
     EvaluationRun,
     FollowUpAction,
-    Indicator,
     Measurement,
-    OutputGoal,
-    OutputTarget,
     Recommendation,
     RecommendationCheck,
-    VerdictBand,
 )
 from .results import evaluation_data_fingerprint, evaluation_results
 
@@ -48,31 +40,6 @@ from .results import evaluation_data_fingerprint, evaluation_results
 # importing the task back was a circle. evaluation.apps registers the task in every process, so with no broker the
 # signature still resolves to the task and runs eagerly.
 EVALUATION_RUN_TASK = "evaluation.run"
-
-# Intervention logic and norms are bureau data; the registry's generic services enforce that and audit.
-LOGIC_MODELS = (
-    ActivityType,
-    Bottleneck,
-    Indicator,
-    OutputGoal,
-    OutputTarget,
-    VerdictBand,
-    EfficiencyNorm,
-    Recommendation,
-)
-
-
-def intervention_logic_create(*, model: type[models.Model], actor: User, data: dict) -> models.Model:
-    if model not in LOGIC_MODELS:
-        raise ValueError(f"{model.__name__} is not part of the intervention logic")
-    return record_create(model=model, actor=actor, data=data)
-
-
-def intervention_logic_update(*, instance: models.Model, actor: User, data: dict) -> models.Model:
-    if type(instance) not in LOGIC_MODELS:
-        raise ValueError(f"{type(instance).__name__} is not part of the intervention logic")
-    return record_update(instance=instance, actor=actor, data=data)
-
 
 # --- measurements (same workflow as funding records) --------------------------------------------------------
 
@@ -116,18 +83,6 @@ def measurement_update(*, measurement: Measurement, actor: User, data: dict) -> 
         return measurement
     reason = workflow_check_edit(measurement, actor=actor, changed=changed, counted=MEASUREMENT_COUNTED_FIELDS)
     return audited_save(measurement, actor=actor, reason=reason)
-
-
-def measurement_submit(*, measurement: Measurement, actor: User) -> Measurement:
-    return workflow_transition(measurement, action=WorkflowAction.SUBMIT, actor=actor)
-
-
-def measurement_approve(*, measurement: Measurement, actor: User, comment: str = "") -> Measurement:
-    return workflow_transition(measurement, action=WorkflowAction.APPROVE, actor=actor, comment=comment)
-
-
-def measurement_return(*, measurement: Measurement, actor: User, comment: str) -> Measurement:
-    return workflow_transition(measurement, action=WorkflowAction.RETURN, actor=actor, comment=comment)
 
 
 # --- follow-up actions --------------------------------------------------------------------------------------

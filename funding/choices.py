@@ -26,11 +26,6 @@ class Source(models.TextChoices):
     KNOWLEDGE = "knowledge", _("Knowledge institutions")
     EU = "eu", _("European Union")
 
-    @property
-    def colour(self) -> str:
-        """This source's colour on every chart; a source added without one is drawn in the neutral colour."""
-        return source_colour(self.value)
-
 
 # Colour-blind safe palette (Okabe–Ito), one colour per source, the same on every chart. A new source gets its
 # colour here; until it has one it is drawn in NEUTRAL_COLOUR (never a KeyError).

@@ -724,34 +724,3 @@ def funding_records_import(
     if progress:
         progress(len(rows), len(rows))
     return result
-
-
-def funding_records_import_row_by_row(
-    *, rows: list[dict], actor, dry_run: bool, progress: Callable[[int, int], None] | None = None
-) -> ImportResult:
-    """The import as it was before the set-wise path: every row through the serializer and the one-record services,
-    in its own savepoint. Kept as the reference the set-wise import is tested against (same verdict for every row);
-    funding_records_import is the one the portal uses."""
-    result = ImportResult(total=len(rows), dry_run=dry_run)
-    fields = FundingRecordSerializer().fields  # how the API reads each column, built once for every row
-    with transaction.atomic():
-        for index, row in enumerate(rows, start=2):
-            try:
-                with transaction.atomic():  # a savepoint, so one bad row does not poison the others' checks
-                    _import_row(row, actor=actor, fields=fields, result=result)
-            except ValidationError as exc:
-                errors = row_errors(exc)
-                messages = [
-                    " ".join(texts) if key == api_settings.NON_FIELD_ERRORS_KEY else f"{key}: {' '.join(texts)}"
-                    for key, texts in errors.items()
-                ]
-                result.errors.append({"row": index, "messages": messages, "fields": errors})
-            except PermissionDenied as exc:
-                result.errors.append({"row": index, "messages": [str(exc) or _("Not allowed.")], "fields": {}})
-            if progress and (index - 1) % 50 == 0:
-                progress(index - 1, len(rows))
-        if dry_run or result.errors:
-            transaction.set_rollback(True)
-    if progress:
-        progress(len(rows), len(rows))
-    return result

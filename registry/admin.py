@@ -8,12 +8,6 @@ from funding.models import FundingRecord
 from .models import Company, Fieldlab, Hub, Participation, Partner, ProgrammeBureau, Province
 
 
-class ProvenanceListMixin:
-    """Provenance is a filter everywhere: an illustrative figure must be easy to tell from a published one."""
-
-    provenance_filters = ("provenance",)
-
-
 class FundingRecordInline(ReadOnlyInline):
     """A fieldlab's funding, to read; each record is changed on its own page, through the workflow."""
 

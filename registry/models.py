@@ -168,9 +168,6 @@ class Fieldlab(ProvenanceModel):
     def get_absolute_url(self):
         return reverse("admin:registry_fieldlab_change", args=[self.pk])
 
-    def existed_in(self, year: int) -> bool:
-        return self.start_year <= year and (self.end_year is None or year <= self.end_year)
-
     def clean(self):
         """A fieldlab's province lies in the region its hub covers (a hub without provinces covers anything)."""
         super().clean()

@@ -65,11 +65,6 @@ def status_badge(status, label=None):
 
 
 @register.filter
-def get_item(mapping, key):
-    return mapping.get(key) if mapping else None
-
-
-@register.filter
 def matrix_chart(matrix):
     """The Chart.js payload of a source × year matrix (funding.selectors.funding_by_source_and_year).
 

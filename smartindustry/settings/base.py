@@ -37,7 +37,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
-    "import_export",
     "axes",
     "django_htmx",
     "csp",

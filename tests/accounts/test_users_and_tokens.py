@@ -114,7 +114,11 @@ def test_create_api_token_refuses_unknown_user_and_bad_expiry():
     assert not ApiToken.objects.exists()
 
 
-def test_demo_accounts_print_working_credentials(hub):
+def _printed_token(output: str) -> str:
+    return output.split("Authorization: Token ", 1)[1].split("'", 1)[0]
+
+
+def test_demo_accounts_print_working_credentials(hub, api_client):
     out = io.StringIO()
     call_command("create_demo_accounts", stdout=out)
     lines = out.getvalue().splitlines()
@@ -128,8 +132,11 @@ def test_demo_accounts_print_working_credentials(hub):
     admin_line = next(line.split() for line in lines if line.strip().startswith("superuser"))
     admin = User.objects.get(username=admin_line[1])
     assert admin.is_superuser and admin.is_staff and admin.check_password(admin_line[2])
-    # Run again: new passwords, still one account each, the old demo token revoked.
-    call_command("create_demo_accounts", stdout=io.StringIO())
+    # Run again: new passwords, still one account each, the old demo token refused and the new one accepted.
+    again = io.StringIO()
+    call_command("create_demo_accounts", stdout=again)
     assert User.objects.filter(username__startswith="demo-").count() == 5
     assert User.objects.get(username="demo-admin").is_superuser
-    assert ApiToken.objects.usable().filter(user__username="demo-analyst").count() == 1
+    old_key, new_key = _printed_token(out.getvalue()), _printed_token(again.getvalue())
+    assert api_client.get("/api/v1/hubs/", HTTP_AUTHORIZATION=f"Token {old_key}").status_code == 401
+    assert api_client.get("/api/v1/hubs/", HTTP_AUTHORIZATION=f"Token {new_key}").status_code == 200

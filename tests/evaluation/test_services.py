@@ -6,19 +6,18 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from core.services import record_create
 from evaluation import selectors
 from evaluation.models import Bottleneck, FollowUpAction, Measurement, Recommendation
 from evaluation.services import (
     follow_up_action_create,
     follow_up_action_overdue,
     follow_up_action_update,
-    intervention_logic_create,
-    measurement_approve,
     measurement_create,
-    measurement_return,
-    measurement_submit,
     measurement_update,
 )
+from review.choices import WorkflowAction
+from review.workflow import workflow_transition
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -43,16 +42,16 @@ def test_coordinator_reports_for_own_hub_and_only_approved_figures_count(evaluat
         status="approved",  # ignored: a coordinator's report starts as a draft
     )
     assert m.status == "draft" and m.created_by == coordinator
-    measurement_submit(measurement=m, actor=coordinator)
+    workflow_transition(m, action=WorkflowAction.SUBMIT, actor=coordinator)
     assert _reach_2017(evaluation_data) == Decimal("35.00")  # submitted is not approved
     with pytest.raises(PermissionDenied):
         measurement_update(measurement=m, actor=coordinator, data={"value": Decimal("16")})  # no longer theirs
     with pytest.raises(ValidationError):
-        measurement_return(measurement=m, actor=bureau_user, comment=" ")
-    measurement_return(measurement=m, actor=bureau_user, comment="Which companies?")
+        workflow_transition(m, action=WorkflowAction.RETURN, actor=bureau_user, comment=" ")
+    workflow_transition(m, action=WorkflowAction.RETURN, actor=bureau_user, comment="Which companies?")
     measurement_update(measurement=m, actor=coordinator, data={"value": Decimal("14")})
-    measurement_submit(measurement=m, actor=coordinator)
-    measurement_approve(measurement=m, actor=bureau_user)
+    workflow_transition(m, action=WorkflowAction.SUBMIT, actor=coordinator)
+    workflow_transition(m, action=WorkflowAction.APPROVE, actor=bureau_user)
     assert _reach_2017(evaluation_data) == Decimal("49.00")  # 35 + 14
     assert [h.history_change_reason for h in m.history.order_by("history_id")] == [
         "created", "submitted", "returned", "changed: value", "submitted", "approved",
@@ -100,9 +99,10 @@ def test_follow_up_actions(evaluation_data, bureau_user, analyst_user):
 
 
 def test_intervention_logic_is_bureau_only(evaluation_data, bureau_user, coordinator):
+    # The admin writes the intervention logic through the core's generic record service.
     with pytest.raises(PermissionDenied):
-        intervention_logic_create(model=Bottleneck, actor=coordinator, data={"code": "x", "name": "X"})
-    b = intervention_logic_create(model=Bottleneck, actor=bureau_user, data={"code": "x", "name": "X"})
+        record_create(model=Bottleneck, actor=coordinator, data={"code": "x", "name": "X"})
+    b = record_create(model=Bottleneck, actor=bureau_user, data={"code": "x", "name": "X"})
     assert b.history.first().history_user == bureau_user
 
 
@@ -120,7 +120,7 @@ def test_closed_reporting_period_refuses_measurements_until_reopened(evaluation_
     with pytest.raises(ValidationError, match="closed"):
         measurement_update(measurement=draft, actor=coordinator, data={"value": Decimal("5")})
     with pytest.raises(ValidationError, match="closed"):
-        measurement_submit(measurement=draft, actor=coordinator)
+        workflow_transition(draft, action=WorkflowAction.SUBMIT, actor=coordinator)
     with pytest.raises(ValidationError, match="closed"):
         measurement_create(actor=coordinator, year=2019, value=Decimal("1"), **{**fields, "fieldlab": None, "hub": hub})
     with pytest.raises(ValidationError, match="closed"):  # moving a measurement into the closed year

@@ -1,6 +1,6 @@
 """Jobs as records: who sees them, how they end, and the sweeper that ends the ones nobody runs."""
 
-import time
+import threading
 from datetime import timedelta
 from unittest.mock import patch
 
@@ -122,22 +122,25 @@ def test_a_finished_job_or_one_a_live_worker_holds_is_not_run_again(owner):
 
 def test_the_heartbeat_thread_stamps_the_rows_while_the_work_runs_and_stops_after():
     """In a real worker a thread stamps the job's row (on its own connection) while the work runs."""
+    three_stamps = threading.Event()
 
     class Rows:
         stamps = []
 
         def update(self, **fields):
             self.stamps.append(fields["heartbeat_at"])
+            if len(self.stamps) >= 3:
+                three_stamps.set()
 
     rows = Rows()
-    with patch("jobs.services.connections.close_all"), job_heartbeat(queryset=rows, every=0.01):
-        deadline = time.monotonic() + 5
-        while len(rows.stamps) < 3 and time.monotonic() < deadline:
-            time.sleep(0.01)
-    stamped = len(rows.stamps)
-    assert stamped >= 3
-    time.sleep(0.05)
-    assert len(rows.stamps) == stamped  # the thread ended with the work
+    before = set(threading.enumerate())
+    with patch("jobs.services.connections.close_all") as close_all, job_heartbeat(queryset=rows, every=0.01):
+        [beat] = set(threading.enumerate()) - before
+        assert three_stamps.wait(timeout=5)  # stamped again and again while the body runs
+        assert beat.is_alive()
+    # Leaving the block stops the thread and waits for it: no stamp can follow, and it closed its connection.
+    assert not beat.is_alive()
+    close_all.assert_called_once()
 
 
 def test_without_a_broker_the_job_runs_eagerly_and_writes_its_row(client, bureau_user):

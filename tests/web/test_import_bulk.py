@@ -11,9 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from funding import importers
-from funding.importers import COLUMNS, _fold, choice_codes, funding_records_import, funding_records_import_row_by_row
+from funding.importers import COLUMNS, _fold, choice_codes, funding_records_import
 from funding.models import FundingRecord
 from tests import factories
+from tests.funding.reference_importer import funding_records_import_row_by_row
 
 GOOD = {
     "year": "2019",
@@ -213,7 +214,7 @@ def test_the_query_count_does_not_grow_with_the_rows(world, dry_run):
         "SELECT registry_fieldlab",
         "SELECT funding_funder",
         "SELECT evaluation_activitytype",
-        "SELECT reporting_reportingperiod",
+        "SELECT review_reportingperiod",
         "SAVEPOINT",
         "SELECT funding_fundingrecord",  # the stored unique keys of those years and recipients
     ]

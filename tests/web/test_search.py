@@ -3,8 +3,10 @@ policy (a coordinator never finds another hub's drafts)."""
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from smartindustry.search import SEARCH_FIELDS, _matching, global_search, search_words
+from tests import factories
 
 from .conftest import text
 
@@ -86,10 +88,35 @@ def test_the_search_box_is_in_the_header(noord_client, network):
     assert 'id="header-search"' in page and 'action="/search/"' in page
 
 
-def test_search_queries_do_not_grow_with_results(noord_client, themed, django_assert_max_num_queries):
-    # Per group a page and at most a count; plus the session and user.
-    with django_assert_max_num_queries(16):
-        noord_client.get("/search/", {"q": "b"})
+def _add_matches(network, first: int, last: int) -> None:
+    """Objects first..last-1 of every searched type (and a record of each fieldlab), all matching "zonnedak"."""
+    for i in range(first, last):
+        factories.HubFactory(name=f"Zonnedak hub {i}")
+        factories.PartnerFactory(name=f"Zonnedak partner {i}")
+        factories.CompanyFactory(name=f"Zonnedak {i} B.V.")
+        fieldlab = factories.FieldlabFactory(name=f"Zonnedak lab {i}", hub=network["noord"])
+        funder = factories.FunderFactory(name=f"Zonnedak fonds {i}", source="regional")
+        factories.FundingRecordFactory(fieldlab=fieldlab, year=2019, source="regional", funder=funder)
+
+
+def _search_page_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/search/", {"q": "zonnedak"})
+    assert response.status_code == 200
+    return len(queries)
+
+
+# Fewer results than a group's page (10) at both sizes, then more at both: past a page each group also counts.
+@pytest.mark.parametrize(("small", "large"), [(2, 9), (11, 25)])
+def test_search_queries_do_not_grow_with_results(noord_client, themed, small, large):
+    _add_matches(themed, 0, small)
+    at_small = _search_page_queries(noord_client)
+    _add_matches(themed, small, large)
+    at_large = _search_page_queries(noord_client)
+    counts = {group.key: group.count for group in global_search(user=themed["coord_noord"], query="zonnedak")}
+    assert counts == dict.fromkeys(["hubs", "fieldlabs", "partners", "companies", "funders", "funding"], large)
+    # Per group a page and, past a page, a count; plus the session and the user.
+    assert at_small == at_large <= 16
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text search and its GIN indexes: PostgreSQL")
