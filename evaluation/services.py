@@ -22,7 +22,12 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core import policy
 from core.services import apply_changes, audited_save
-from review.workflow import period_check_open, workflow_check_edit, workflow_prepare_new
+from review.workflow import (
+    ClosedPeriods,
+    period_check_open,
+    workflow_check_edit,
+    workflow_prepare_new,
+)
 
 from .choices import ActionStatus, RunStatus
 from .filters import parse_year_window
@@ -61,27 +66,33 @@ MEASUREMENT_COUNTED_FIELDS = frozenset({"activity_type", "indicator", "year", "f
 
 
 @transaction.atomic
-def measurement_create(*, actor: User, **fields) -> Measurement:
-    """Coordinators report drafts for their own hub and its fieldlabs; the bureau may set any status."""
+def measurement_create(*, actor: User, closed: ClosedPeriods | None = None, **fields) -> Measurement:
+    """Coordinators report drafts for their own hub and its fieldlabs; the bureau may set any status. ``closed``: the
+    caller's reading of the periods (review.workflow.period_check_open), else read here."""
     requested = fields.pop("status", None)
     unknown = set(fields) - MEASUREMENT_FIELDS
     if unknown:
         raise ValueError(f"Fields not editable here: {', '.join(sorted(unknown))}")
     # Built in one go: a required relation cannot be read (as apply_changes does) before it is set.
     measurement = Measurement(created_by=actor, **fields)
-    workflow_prepare_new(measurement, actor=actor, requested=requested)
+    workflow_prepare_new(measurement, actor=actor, requested=requested, closed=closed)
     return audited_save(measurement, actor=actor, reason="created")
 
 
 @transaction.atomic
-def measurement_update(*, measurement: Measurement, actor: User, data: dict) -> Measurement:
+def measurement_update(
+    *, measurement: Measurement, actor: User, data: dict, closed: ClosedPeriods | None = None
+) -> Measurement:
+    """Change a measurement (``closed``: as in measurement_create)."""
     measurement = Measurement.objects.select_for_update(of=("self",)).select_related("fieldlab").get(pk=measurement.pk)
     policy.require(actor, policy.Action.CHANGE, measurement)
-    period_check_open(measurement)  # the period it is in now; workflow_check_edit checks the one it moves to
+    period_check_open(measurement, closed=closed)  # the period it is in now; workflow_check_edit: where it moves to
     changed = apply_changes(measurement, data, allowed=MEASUREMENT_FIELDS)
     if not changed:
         return measurement
-    reason = workflow_check_edit(measurement, actor=actor, changed=changed, counted=MEASUREMENT_COUNTED_FIELDS)
+    reason = workflow_check_edit(
+        measurement, actor=actor, changed=changed, counted=MEASUREMENT_COUNTED_FIELDS, closed=closed
+    )
     return audited_save(measurement, actor=actor, reason=reason)
 
 

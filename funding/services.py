@@ -13,7 +13,13 @@ from accounts.models import User
 from core import policy
 from core.services import apply_changes, audited_delete, audited_save
 from review.choices import WorkflowAction
-from review.workflow import period_check_open, workflow_check_edit, workflow_prepare_new, workflow_transition
+from review.workflow import (
+    ClosedPeriods,
+    period_check_open,
+    workflow_check_edit,
+    workflow_prepare_new,
+    workflow_transition,
+)
 
 from .fields import EDITABLE_FIELDS
 from .models import FundingRecord
@@ -31,12 +37,13 @@ COUNTED_FIELDS = frozenset(
 
 
 @transaction.atomic
-def funding_record_create(*, actor: User, **fields) -> FundingRecord:
-    """Create a record. Coordinators create drafts for their own hub's fieldlabs; the bureau may set any status."""
+def funding_record_create(*, actor: User, closed: ClosedPeriods | None = None, **fields) -> FundingRecord:
+    """Create a record. Coordinators create drafts for their own hub's fieldlabs; the bureau may set any status.
+    ``closed``: the caller's reading of the periods (review.workflow.period_check_open), else read here."""
     requested = fields.pop("status", None)
     record = FundingRecord(created_by=actor)
     apply_changes(record, fields, allowed=EDITABLE_FIELDS)
-    workflow_prepare_new(record, actor=actor, requested=requested)
+    workflow_prepare_new(record, actor=actor, requested=requested, closed=closed)
     return audited_save(record, actor=actor, reason="created")
 
 
@@ -124,22 +131,26 @@ def _locked(record: FundingRecord) -> FundingRecord:
 
 
 @transaction.atomic
-def funding_record_update(*, record: FundingRecord, actor: User, data: dict) -> FundingRecord:
+def funding_record_update(
+    *, record: FundingRecord, actor: User, data: dict, closed: ClosedPeriods | None = None
+) -> FundingRecord:
+    """Change a record (``closed``: as in funding_record_create)."""
     record = _locked(record)
     policy.require(actor, policy.Action.CHANGE, record)
-    period_check_open(record)  # the period the record is in now; workflow_check_edit checks the one it moves to
+    # The period the record is in now; workflow_check_edit checks the one it moves to.
+    period_check_open(record, closed=closed)
     changed = apply_changes(record, data, allowed=EDITABLE_FIELDS)
     if not changed:
         return record
-    reason = workflow_check_edit(record, actor=actor, changed=changed, counted=COUNTED_FIELDS)
+    reason = workflow_check_edit(record, actor=actor, changed=changed, counted=COUNTED_FIELDS, closed=closed)
     return audited_save(record, actor=actor, reason=reason)
 
 
 @transaction.atomic
-def funding_record_delete(*, record: FundingRecord, actor: User) -> None:
+def funding_record_delete(*, record: FundingRecord, actor: User, closed: ClosedPeriods | None = None) -> None:
     record = _locked(record)
     policy.require(actor, policy.Action.DELETE, record)
-    period_check_open(record)
+    period_check_open(record, closed=closed)
     audited_delete(record, actor=actor, reason="deleted")
 
 

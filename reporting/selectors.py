@@ -3,11 +3,11 @@ the review queue and the reporting status per hub and year. Sums and counts are 
 cells a user may edit is the access policy's answer.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from core import policy
@@ -18,12 +18,17 @@ from funding.models import FundingRecord, FundingStatusCount
 from registry.models import Fieldlab, Hub
 from review.choices import HUB_STATUSES, PeriodStatus, RecordStatus
 from review.models import ReportingPeriod
+from review.workflow import KnownPeriod
 
 __all__ = [
     "HUB_PLACE",
     "HubReport",
+    "HubYear",
     "hub_report",
     "hub_report_items",
+    "hub_year",
+    "measurable_pair",
+    "measurement_cell_name",
     "report_cell_filter",
     "report_years",
     "reporting_status_panel",
@@ -95,42 +100,72 @@ def _measurement_pairs() -> list[tuple[ActivityType, Indicator]]:
     return pairs
 
 
+def _report_fieldlabs(hub: Hub, year: int) -> QuerySet:
+    """The fieldlabs in a hub's report for a year: the hub's fieldlabs active that year."""
+    return hub.fieldlabs.filter(start_year__lte=year).filter(Q(end_year__isnull=True) | Q(end_year__gte=year))
+
+
 @dataclass
-class HubReport:
-    """One hub's report for one year, as the report page, its cells and its services need it."""
+class HubYear:
+    """One hub's reporting year as a save to it needs it: the hub, the year, its period (read once) and the policy's
+    answer whether the user enters this hub's figures (asked once). Its reads touch one cell, one row or a few sums
+    (each one query, whatever the size of the hub-year): a cell save and the cell it answers read only these.
+    HubReport, the whole report page, is a HubYear with its grids loaded; it answers the same questions from them."""
 
     hub: Hub
     year: int
     user: object
     period: ReportingPeriod | None
-    fieldlabs: list[Fieldlab]
-    entries: dict  # (fieldlab id, source) → the cell's FundingRecord
-    others: dict  # (fieldlab id, source) → {"amount", "n"} of the other records in that cell
-    pairs: list  # measurable (activity type, indicator) pairs
-    measurements: dict  # (fieldlab id, hub id, activity type id, indicator id) → Measurement
-    may_enter: bool = field(init=False)
-
-    def __post_init__(self):
-        self.may_enter = self.is_open and policy.can(self.user, policy.Action.ENTER_REPORT, self.hub)
+    may_report: bool  # the policy: may the user enter figures in this hub's report (ENTER_REPORT)
 
     @property
     def is_open(self) -> bool:
         return self.period is None or self.period.status == PeriodStatus.OPEN
 
+    @property
+    def may_enter(self) -> bool:
+        return self.is_open and self.may_report
+
+    @property
+    def known_period(self) -> KnownPeriod:
+        """The period as read, for the services' closed-period check (review.workflow.period_check_open)."""
+        return KnownPeriod(hub_id=self.hub.pk, year=self.year, closed=not self.is_open)
+
+    def _fieldlab_ids(self):
+        return _report_fieldlabs(self.hub, self.year).values("pk")
+
     def fieldlab(self, slug: str) -> Fieldlab | None:
-        return next((f for f in self.fieldlabs if f.slug == slug), None)
+        """The fieldlab of the report with this slug (None: not in this hub's report for the year)."""
+        return _report_fieldlabs(self.hub, self.year).filter(slug=slug).first()
 
     # --- contributions ----------------------------------------------------------------------------------------
 
+    def entry(self, fieldlab: Fieldlab, source: str) -> FundingRecord | None:
+        """The record a contribution cell edits (report_cell_filter), if there is one."""
+        return (
+            FundingRecord.objects.filter(report_cell_filter(self.year), fieldlab=fieldlab, source=source)
+            .select_related("fieldlab")
+            .first()
+        )
+
+    def other(self, fieldlab: Fieldlab, source: str) -> dict | None:
+        """{"amount", "n"} of the other records in a cell (another funder, in kind …), None if there are none."""
+        other = (
+            FundingRecord.objects.filter(fieldlab=fieldlab, year=self.year, source=source)
+            .exclude(report_cell_filter(self.year))
+            .aggregate(amount=Sum("amount"), n=Count("id"))
+        )
+        return other if other["n"] else None
+
     def cell(self, fieldlab: Fieldlab, source: str) -> dict:
-        record = self.entries.get((fieldlab.pk, source))
+        record = self.entry(fieldlab, source)
         editable = self.is_open and (policy.can(self.user, policy.Action.CHANGE, record) if record else self.may_enter)
         return {
             "fieldlab": fieldlab,
             "source": source,
             "source_label": Source(source).label,
             "record": record,
-            "other": self.others.get((fieldlab.pk, source)),
+            "other": self.other(fieldlab, source),
             "editable": editable,
             # Several contributions from one source (another funder, in kind …) are lines of their own.
             "may_add_line": self.may_enter,
@@ -139,30 +174,31 @@ class HubReport:
             "year": self.year,
         }
 
-    def rows(self, totals: dict) -> list[dict]:
-        return [
-            {"fieldlab": f, "cells": [self.cell(f, code) for code in Source.values], "total": totals["fieldlabs"][f.pk]}
-            for f in self.fieldlabs
-        ]
-
-    def totals(self) -> dict:
-        """Per source, per fieldlab and overall, for this hub's fieldlabs in the year, every status."""
-        qs = FundingRecord.objects.filter(fieldlab__in=[f.pk for f in self.fieldlabs], year=self.year).order_by()
+    def totals(self, rows: list[Fieldlab]) -> dict:
+        """Per source and overall for the hub's fieldlabs in the year, and per fieldlab for ``rows``, every status.
+        Two grouped queries."""
+        qs = FundingRecord.objects.filter(fieldlab__in=self._fieldlab_ids(), year=self.year).order_by()
         by_source = dict(qs.values_list("source").annotate(total=Sum("amount")))
-        by_fieldlab = dict(qs.values_list("fieldlab_id").annotate(total=Sum("amount")))
+        by_fieldlab = dict(
+            qs.filter(fieldlab__in=[f.pk for f in rows]).values_list("fieldlab_id").annotate(total=Sum("amount"))
+        )
         return {
             "sources": [by_source.get(code, ZERO) for code in Source.values],
-            "fieldlabs": {f.pk: by_fieldlab.get(f.pk, ZERO) for f in self.fieldlabs},
-            "total": qs.aggregate(total=Sum("amount", default=ZERO))["total"],
+            "fieldlabs": {f.pk: by_fieldlab.get(f.pk, ZERO) for f in rows},
+            "total": sum(by_source.values(), ZERO),
         }
 
     # --- measurements -----------------------------------------------------------------------------------------
 
-    def measurement_key(self, fieldlab: Fieldlab | None, activity_type, indicator) -> tuple:
-        return (fieldlab.pk if fieldlab else None, None if fieldlab else self.hub.pk, activity_type.pk, indicator.pk)
+    def measurement(self, fieldlab: Fieldlab | None, activity_type, indicator) -> Measurement | None:
+        """The measurement an indicator cell edits (fieldlab None: hub-wide), if there is one."""
+        place = {"fieldlab": fieldlab} if fieldlab else {"fieldlab__isnull": True, "hub": self.hub}
+        measurements = Measurement.objects.filter(year=self.year, activity_type=activity_type, indicator=indicator)
+        # recipient_hub_id (the policy's question) reads the fieldlab's hub.
+        return measurements.filter(**place).select_related("fieldlab").first()
 
     def measurement_cell(self, fieldlab: Fieldlab | None, activity_type, indicator) -> dict:
-        measurement = self.measurements.get(self.measurement_key(fieldlab, activity_type, indicator))
+        measurement = self.measurement(fieldlab, activity_type, indicator)
         editable = self.is_open and (
             policy.can(self.user, policy.Action.CHANGE, measurement) if measurement else self.may_enter
         )
@@ -170,7 +206,7 @@ class HubReport:
         return {
             "measurement": measurement,
             "editable": editable,
-            "name": f"m-{place}-{activity_type.code}-{indicator.code}",
+            "name": measurement_cell_name(fieldlab, activity_type, indicator),
             "label": f"{indicator.name} · {activity_type.name} · {fieldlab.name if fieldlab else self.hub.name}",
             "hub_slug": self.hub.slug,
             "year": self.year,
@@ -178,6 +214,86 @@ class HubReport:
             "activity": activity_type.code,
             "indicator": indicator.code,
         }
+
+    # --- status -----------------------------------------------------------------------------------------------
+
+    def pending_count(self) -> int:
+        """How many items "submit" would send (HubReport.submittable: the grids' items still with the hub), counted
+        by the database: two counts, whatever the size of the hub-year."""
+        records = FundingRecord.objects.filter(
+            fieldlab__in=self._fieldlab_ids(), year=self.year, status__in=HUB_STATUSES
+        ).count()
+        measured = OutputGoal.objects.filter(activity_type=OuterRef("activity_type"), indicator=OuterRef("indicator"))
+        measurements = (
+            Measurement.objects.filter(Q(fieldlab__in=self._fieldlab_ids()) | Q(hub=self.hub))
+            .filter(year=self.year, status__in=HUB_STATUSES)
+            .filter(Exists(measured))
+            .count()
+        )
+        return records + measurements
+
+
+def measurement_cell_name(fieldlab: Fieldlab | None, activity_type, indicator) -> str:
+    """The form name of an indicator cell (and, with "-td", its table cell's id)."""
+    return f"m-{fieldlab.slug if fieldlab else HUB_PLACE}-{activity_type.code}-{indicator.code}"
+
+
+def measurable_pair(activity: str, indicator: str) -> tuple[ActivityType, Indicator] | None:
+    """The activity type and indicator of these codes, if an output goal measures that indicator for that activity
+    type (an indicator cell exists for them); one query."""
+    goal = (
+        OutputGoal.objects.filter(activity_type__code=activity, indicator__code=indicator)
+        .select_related("activity_type", "indicator")
+        .first()
+    )
+    return (goal.activity_type, goal.indicator) if goal else None
+
+
+def hub_year(*, hub: Hub, year: int, user, may_report: bool | None = None) -> HubYear:
+    """A hub's reporting year for a save: one query (its period). ``may_report``: the policy's answer to ENTER_REPORT
+    when the caller has already asked it (a view that required it), else asked here."""
+    if may_report is None:
+        may_report = policy.can(user, policy.Action.ENTER_REPORT, hub)
+    period = ReportingPeriod.objects.filter(hub=hub, year=year).first()
+    return HubYear(hub=hub, year=year, user=user, period=period, may_report=may_report)
+
+
+@dataclass
+class HubReport(HubYear):
+    """One hub's report for one year, as the report page and its services need it: the HubYear with its grids loaded
+    (fieldlabs, cells, measurements), so its cells answer from memory."""
+
+    fieldlabs: list[Fieldlab]
+    entries: dict  # (fieldlab id, source) → the cell's FundingRecord
+    others: dict  # (fieldlab id, source) → {"amount", "n"} of the other records in that cell
+    pairs: list  # measurable (activity type, indicator) pairs
+    measurements: dict  # (fieldlab id, hub id, activity type id, indicator id) → Measurement
+
+    def _fieldlab_ids(self):
+        return [f.pk for f in self.fieldlabs]
+
+    def fieldlab(self, slug: str) -> Fieldlab | None:
+        return next((f for f in self.fieldlabs if f.slug == slug), None)
+
+    # --- contributions ----------------------------------------------------------------------------------------
+
+    def entry(self, fieldlab: Fieldlab, source: str) -> FundingRecord | None:
+        return self.entries.get((fieldlab.pk, source))
+
+    def other(self, fieldlab: Fieldlab, source: str) -> dict | None:
+        return self.others.get((fieldlab.pk, source))
+
+    def rows(self, totals: dict) -> list[dict]:
+        return [
+            {"fieldlab": f, "cells": [self.cell(f, code) for code in Source.values], "total": totals["fieldlabs"][f.pk]}
+            for f in self.fieldlabs
+        ]
+
+    # --- measurements -----------------------------------------------------------------------------------------
+
+    def measurement(self, fieldlab: Fieldlab | None, activity_type, indicator) -> Measurement | None:
+        key = (fieldlab.pk if fieldlab else None, None if fieldlab else self.hub.pk, activity_type.pk, indicator.pk)
+        return self.measurements.get(key)
 
     def measurement_rows(self, hub_label: str) -> list[dict]:
         return [
@@ -201,7 +317,8 @@ class HubReport:
         The contribution grid shows every funding record of the report's fieldlabs in the year (the cell's line and,
         beside it, the other lines of the same source); the indicator grid shows the measurements of the output goals'
         pairs. A hub-level record or a measurement outside those pairs (a bureau-made draft, say) is not on the page,
-        so the grid does not send it: it is submitted from its own page. One query; the measurements are loaded."""
+        so the grid does not send it: it is submitted from its own page. One query; the measurements are loaded.
+        HubYear.pending_count counts the same items."""
         records = list(
             FundingRecord.objects.filter(
                 fieldlab_id__in=[f.pk for f in self.fieldlabs], year=self.year, status__in=HUB_STATUSES
@@ -221,10 +338,6 @@ class HubReport:
             key=lambda m: (m.fieldlab.name if m.fieldlab else "", m.indicator.name, m.activity_type.name, m.pk),
         )
         return records, measurements
-
-    def pending_count(self) -> int:
-        records, measurements = self.submittable()
-        return len(records) + len(measurements)
 
     def returned(self, model=FundingRecord) -> QuerySet:
         return hub_report_items(model, hub=self.hub, year=self.year, statuses=[RecordStatus.RETURNED]).select_related(
@@ -246,12 +359,8 @@ class HubReport:
 
 
 def hub_report(*, hub: Hub, year: int, user) -> HubReport:
-    """The read model of one hub's report for one year. Five queries, whatever the number of fieldlabs."""
-    fieldlabs = list(
-        hub.fieldlabs.filter(start_year__lte=year)
-        .filter(Q(end_year__isnull=True) | Q(end_year__gte=year))
-        .order_by("name")
-    )
+    """The read model of one hub's report for one year. Six queries, whatever the number of fieldlabs."""
+    fieldlabs = list(_report_fieldlabs(hub, year).order_by("name"))
     ids = [f.pk for f in fieldlabs]
     cell_filter = report_cell_filter(year)
     entries = {
@@ -278,6 +387,7 @@ def hub_report(*, hub: Hub, year: int, user) -> HubReport:
         year=year,
         user=user,
         period=ReportingPeriod.objects.filter(hub=hub, year=year).first(),
+        may_report=policy.can(user, policy.Action.ENTER_REPORT, hub),
         fieldlabs=fieldlabs,
         entries=entries,
         others=others,

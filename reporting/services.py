@@ -25,7 +25,7 @@ from registry.models import Fieldlab, Hub
 from review.choices import HUB_STATUSES, RecordStatus, WorkflowAction
 from review.workflow import period_check_open, workflow_transition
 
-from .selectors import HubReport, hub_report, hub_report_items, report_cell_filter
+from .selectors import HubYear, hub_report, hub_report_items, report_cell_filter
 
 __all__ = [
     "UNCHECKED",
@@ -44,7 +44,7 @@ class ReportOutcome:
     measurements: int
 
 
-def _hub_report_source(report: HubReport, user: User) -> str:
+def _hub_report_source(report: HubYear, user: User) -> str:
     return _("Hub report %(hub)s %(year)s, entered by %(user)s") % {
         "hub": report.hub.name,
         "year": report.year,
@@ -86,7 +86,7 @@ def _expected_version(version) -> int | None:
 @transaction.atomic
 def report_cell_save(
     *,
-    report: HubReport,
+    report: HubYear,
     fieldlab: Fieldlab,
     source: str,
     amount: Decimal | None,
@@ -94,6 +94,10 @@ def report_cell_save(
     version=UNCHECKED,
 ) -> FundingRecord | None:
     """Create, change or clear (amount None) the record of one report cell. Raises ValidationError/PermissionDenied.
+
+    report: the hub-year as read for this save (selectors.hub_year, or the whole hub_report): the cell's record is
+    read through it, and its period answers the closed-period check of the funding services (read once, not again
+    by each). Who may write the record is still asked of the policy by those services, for ``actor``.
 
     version: the version of the cell's record the editor's value is based on ("" or None: the cell was empty). If
     the cell has changed since — another value saved, the cell filled or emptied — CellConflict is raised and nothing
@@ -103,7 +107,8 @@ def report_cell_save(
     Two people saving the same empty cell at once: the database's unique index lets one in; the other gets a clear
     message instead of a server error, and nothing is half-written.
     """
-    record = report.entries.get((fieldlab.pk, source))
+    record = report.entry(fieldlab, source)
+    closed = report.known_period
     checked = version is not UNCHECKED
     expected = _expected_version(version) if checked else None
     current = None if record is None else record.amount
@@ -112,7 +117,7 @@ def report_cell_save(
         raise CellConflict(stored=record, yours=amount)
     if record is not None:
         if amount is None:
-            funding_record_delete(record=record, actor=actor)
+            funding_record_delete(record=record, actor=actor, closed=closed)
             return None
         if record.amount != amount:
             data = {"amount": amount}
@@ -120,7 +125,7 @@ def report_cell_save(
                 data["version"] = expected
             try:
                 with transaction.atomic():
-                    return funding_record_update(record=record, actor=actor, data=data)
+                    return funding_record_update(record=record, actor=actor, data=data, closed=closed)
             except StaleVersion as exc:
                 raise CellConflict(stored=exc.instance, yours=amount) from None
             except PermissionDenied:
@@ -138,6 +143,7 @@ def report_cell_save(
         with transaction.atomic():
             return funding_record_create(
                 actor=actor,
+                closed=closed,
                 fieldlab=fieldlab,
                 year=report.year,
                 source=source,
@@ -162,21 +168,24 @@ def report_cell_save(
 @transaction.atomic
 def report_measurement_save(
     *,
-    report: HubReport,
+    report: HubYear,
     fieldlab: Fieldlab | None,
     activity_type: ActivityType,
     indicator: Indicator,
     value: Decimal | None,
     actor: User,
 ) -> Measurement | None:
-    """Create or change one indicator cell of a report (fieldlab None: hub-wide). A reported value cannot be emptied."""
-    measurement = report.measurements.get(report.measurement_key(fieldlab, activity_type, indicator))
+    """Create or change one indicator cell of a report (fieldlab None: hub-wide). A reported value cannot be emptied.
+    ``report``: as in report_cell_save."""
+    measurement = report.measurement(fieldlab, activity_type, indicator)
+    closed = report.known_period
     if measurement is None:
         if value is None:
             return None
         place = {"fieldlab": fieldlab} if fieldlab else {"hub": report.hub}
         return measurement_create(
             actor=actor,
+            closed=closed,
             activity_type=activity_type,
             indicator=indicator,
             year=report.year,
@@ -187,7 +196,7 @@ def report_measurement_save(
         )
     if value is None:
         raise ValidationError(_("A reported measurement cannot be emptied; enter 0 or ask the bureau."))
-    return measurement_update(measurement=measurement, actor=actor, data={"value": value})
+    return measurement_update(measurement=measurement, actor=actor, data={"value": value}, closed=closed)
 
 
 # The advisory lock that submits and reviews take (two int4 keys: this namespace, and 1 for "reports").

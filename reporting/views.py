@@ -22,7 +22,7 @@ from core.amounts import parse_amount, parse_number
 from core.constants import YEAR_MAX, YEAR_MIN
 from core.templatetags.portal import num
 from core.web import htmx_login_required, safe_next
-from evaluation.models import ActivityType, Indicator, Measurement
+from evaluation.models import Measurement
 from funding.choices import Source
 from funding.models import FundingRecord
 from registry.models import Hub
@@ -33,8 +33,12 @@ from review.web import workflow_step_response
 from . import services
 from .selectors import (
     HUB_PLACE,
+    HubYear,
     hub_report,
     hub_report_items,
+    hub_year,
+    measurable_pair,
+    measurement_cell_name,
     report_years,
     reporting_status_panel,
     review_queue,
@@ -94,8 +98,15 @@ def report_hub(request, hub):
     return redirect("reporting:report_year", hub=hub_obj.slug, year=year)
 
 
+def _hub_year_to_enter(request, hub: str, year: int) -> HubYear:
+    """The hub-year of a cell save: the policy asked once (403), the period read once; both answers go down to the
+    service and into the re-rendered cell."""
+    hub_obj = _hub_year(request, hub, year, policy.Action.ENTER_REPORT)
+    return hub_year(hub=hub_obj, year=year, user=request.user, may_report=True)
+
+
 def _report_context(request, report, errors: dict) -> dict:
-    totals = report.totals()
+    totals = report.totals(report.fieldlabs)
     status_counts = report.status_counts()
     rows = report.rows(totals)
     for row in rows:
@@ -186,11 +197,13 @@ def report_year(request, hub, year):
 @htmx_login_required
 @require_POST
 def report_cell(request, hub, year, fieldlab, source):
-    """htmx: save one contribution cell in place and answer the cell (and the totals, out of band)."""
-    hub_obj = _hub_year(request, hub, year, policy.Action.ENTER_REPORT)
+    """htmx: save one contribution cell in place and answer the cell (and the totals, out of band).
+
+    One walk: the hub-year is read once (policy, period) and handed to the service; the answer reads only what it
+    shows (the cell, its row's and the grid's sums, the pending count), never the whole report."""
+    report = _hub_year_to_enter(request, hub, year)
     if source not in Source.values:
         raise Http404(_("Unknown source."))
-    report = hub_report(hub=hub_obj, year=year, user=request.user)
     fieldlab_obj = report.fieldlab(fieldlab)
     if fieldlab_obj is None:
         raise PermissionDenied(_("This fieldlab is not part of this hub's report for that year."))
@@ -206,12 +219,11 @@ def report_cell(request, hub, year, fieldlab, source):
         status = 409
     except ValidationError as exc:
         error = " ".join(exc.messages)
-    report = hub_report(hub=hub_obj, year=year, user=request.user)
-    cell = report.cell(fieldlab_obj, source)
+    cell = report.cell(fieldlab_obj, source)  # as stored now
     cell["error"] = error
     if error:
         cell["posted"] = request.POST.get(name, "")
-    totals = report.totals()
+    totals = report.totals([fieldlab_obj])
     context = {
         "cell": cell,
         "totals": totals,
@@ -219,7 +231,6 @@ def report_cell(request, hub, year, fieldlab, source):
         "fieldlab": fieldlab_obj,
         "pending_count": report.pending_count(),
         "oob": True,
-        "report": report,
     }
     return render(request, "reporting/_report_cell.html", context, status=status)
 
@@ -227,19 +238,18 @@ def report_cell(request, hub, year, fieldlab, source):
 @htmx_login_required
 @require_POST
 def measurement_cell(request, hub, year, place, activity, indicator):
-    """htmx: save one indicator cell of a hub report in place."""
-    hub_obj = _hub_year(request, hub, year, policy.Action.ENTER_REPORT)
-    report = hub_report(hub=hub_obj, year=year, user=request.user)
+    """htmx: save one indicator cell of a hub report in place (one walk, as report_cell)."""
+    report = _hub_year_to_enter(request, hub, year)
     fieldlab = None
     if place != HUB_PLACE:
         fieldlab = report.fieldlab(place)
         if fieldlab is None:
             raise PermissionDenied(_("This fieldlab is not part of this hub's report for that year."))
-    activity_type = get_object_or_404(ActivityType, code=activity)
-    indicator_obj = get_object_or_404(Indicator, code=indicator)
-    if (activity_type, indicator_obj) not in report.pairs:
+    pair = measurable_pair(activity, indicator)
+    if pair is None:
         raise Http404(_("No output goal measures this indicator for this activity type."))
-    name = report.measurement_cell(fieldlab, activity_type, indicator_obj)["name"]
+    activity_type, indicator_obj = pair
+    name = measurement_cell_name(fieldlab, activity_type, indicator_obj)
     error = None
     try:
         value = parse_number(request.POST.get(name, ""))
@@ -253,8 +263,7 @@ def measurement_cell(request, hub, year, place, activity, indicator):
         )
     except ValidationError as exc:
         error = " ".join(exc.messages)
-    report = hub_report(hub=hub_obj, year=year, user=request.user)
-    cell = report.measurement_cell(fieldlab, activity_type, indicator_obj)
+    cell = report.measurement_cell(fieldlab, activity_type, indicator_obj)  # as stored now
     cell["error"] = error
     if error:
         cell["posted"] = request.POST.get(name, "")

@@ -15,6 +15,7 @@ The services of funding and evaluation call ``workflow_transition`` for the step
 they save a change; nothing else moves ``status``.
 """
 
+from collections.abc import Container
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -31,6 +32,8 @@ from .models import ReportingPeriod
 
 __all__ = [
     "TRANSITIONS",
+    "ClosedPeriods",
+    "KnownPeriod",
     "Transition",
     "period_check_open",
     "period_is_closed",
@@ -71,11 +74,35 @@ def closed_periods() -> frozenset[tuple[int, int]]:
     return frozenset(ReportingPeriod.objects.filter(status=PeriodStatus.CLOSED).values_list("hub_id", "year"))
 
 
+@dataclass(frozen=True)
+class KnownPeriod:
+    """One hub-year's reporting period as the caller has just read it, to pass as ``closed``: asked about that
+    hub-year it answers from memory; asked about any other, it reads the database as if it were not passed (so a
+    record that moved to another hub-year meanwhile is still checked where it is now).
+
+    A report cell save reads its hub-year's period once (reporting.selectors.HubYear) and hands it down to the
+    services of funding and evaluation instead of each of them reading it again."""
+
+    hub_id: int
+    year: int
+    closed: bool
+
+    def __contains__(self, hub_year) -> bool:
+        hub_id, year = hub_year
+        if (hub_id, year) == (self.hub_id, self.year):
+            return self.closed
+        return period_is_closed(hub_id=hub_id, year=year)
+
+
+# What period_check_open's ``closed`` may be: every closed (hub id, year) (closed_periods) or one KnownPeriod.
+ClosedPeriods = Container[tuple[int | None, int]]
+
+
 def period_check_open(
-    item=None, *, hub_id: int | None = None, year: int | None = None, closed: frozenset | None = None
+    item=None, *, hub_id: int | None = None, year: int | None = None, closed: ClosedPeriods | None = None
 ) -> None:
     """Refuse any change to an item (or to a hub-year) whose reporting period is closed (national items: never).
-    ``closed`` (from closed_periods) answers from memory instead of the database."""
+    ``closed`` (closed_periods, or a KnownPeriod) answers from memory instead of the database."""
     if item is not None:
         hub_id, year = item.recipient_hub_id, item.year
     is_closed = (hub_id, year) in closed if closed is not None else period_is_closed(hub_id=hub_id, year=year)
@@ -84,12 +111,13 @@ def period_check_open(
 
 
 def workflow_prepare_new(
-    item: models.Model, *, actor, requested: str | None = None, closed: frozenset | None = None
+    item: models.Model, *, actor, requested: str | None = None, closed: ClosedPeriods | None = None
 ) -> None:
     """Before a new item is saved: may the actor add it (own hub, or the bureau), is its period open, which status.
 
     New items start as drafts. The bureau may enter an item in any status (its own figures need no review); when it
-    enters one as approved, it is the reviewer. ``closed``: see period_check_open (the bulk import passes it).
+    enters one as approved, it is the reviewer. ``closed``: see period_check_open (the bulk import and a report cell
+    pass it).
     """
     policy.require(actor, policy.Action.ADD, item)
     status = RecordStatus.DRAFT
@@ -103,11 +131,14 @@ def workflow_prepare_new(
     period_check_open(item, closed=closed)
 
 
-def workflow_check_edit(item: models.Model, *, actor, changed: list[str], counted: frozenset[str]) -> str:
+def workflow_check_edit(
+    item: models.Model, *, actor, changed: list[str], counted: frozenset[str], closed: ClosedPeriods | None = None
+) -> str:
     """Before saving a change to ``item`` (already carrying the new values; the caller checked the policy and the
     period the item was in): refuse it if it moves into a closed period or away from the actor's hub, and send an
-    approved item whose counted fields changed back to review. Returns the history reason."""
-    period_check_open(item)
+    approved item whose counted fields changed back to review. Returns the history reason. ``closed``: see
+    period_check_open."""
+    period_check_open(item, closed=closed)
     policy.require(actor, policy.Action.ADD, item)  # where it is now: a coordinator cannot move it to another hub
     reason = "changed: " + ", ".join(changed)
     if item.status == RecordStatus.APPROVED and counted.intersection(changed):
