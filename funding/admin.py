@@ -6,7 +6,8 @@ change to an approved record's amount (or anything else it counts) sends it back
 
 from django.contrib import admin
 
-from core.admin import ServiceAdmin
+from core.admin import ReadOnlyInline, ServiceAdmin
+from registry.models import Fieldlab, Hub
 from review.admin_base import WORKFLOW_FIELDS, ReviewableAdmin
 
 from .models import Funder, FundingRecord, FundingRollup, FundingRollupTotal, FundingStatusCount
@@ -79,3 +80,24 @@ admin.site.register(FundingRollupTotal, RollupAdmin)
 class StatusCountAdmin(RollupAdmin):
     list_display = ("group_key", "year", "status", "amount", "records")
     list_filter = ("year", "status")
+
+
+class FundingRecordInline(ReadOnlyInline):
+    """A fieldlab's funding, to read; each record is changed on its own page, through the workflow."""
+
+    model = FundingRecord
+    fk_name = "fieldlab"
+    fields = ("year", "source", "funder", "amount", "kind", "realisation", "activity_type", "status", "provenance")
+    ordering = ("year", "source")
+
+
+class HubFundingRecordInline(FundingRecordInline):
+    fk_name = "hub"
+
+
+# A hub's and a fieldlab's admin pages list their funding. The registry sits below funding and does not know it, so
+# funding adds its inline to the registry's admins (registered before this module: registry comes first in
+# INSTALLED_APPS, and the admin imports the apps' admin modules in that order).
+for _model, _inline in ((Hub, HubFundingRecordInline), (Fieldlab, FundingRecordInline)):
+    _model_admin = admin.site.get_model_admin(_model)
+    _model_admin.inlines = [*_model_admin.inlines, _inline]

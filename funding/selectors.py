@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 from core.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
 from registry.models import Fieldlab, Hub
@@ -87,3 +87,12 @@ def source_year_matrix(rows) -> dict:
         )
     year_totals = [sum((cell.get((code, year), ZERO) for code in Source.values), ZERO) for year in years]
     return {"years": years, "sources": sources, "year_totals": year_totals, "total": sum(year_totals, ZERO)}
+
+
+def with_approved_total(fieldlabs):
+    """Fieldlab rows with ``approved_total``: the sum of their approved funding records (``ZERO`` for none)."""
+    return fieldlabs.annotate(
+        approved_total=Sum(
+            "funding_records__amount", filter=Q(funding_records__status=RecordStatus.APPROVED), default=ZERO
+        )
+    )

@@ -2,23 +2,9 @@
 
 from django.contrib import admin
 
-from core.admin import ReadOnlyInline, ServiceAdmin
-from funding.models import FundingRecord
+from core.admin import ServiceAdmin
 
 from .models import Company, Fieldlab, Hub, Participation, Partner, ProgrammeBureau, Province
-
-
-class FundingRecordInline(ReadOnlyInline):
-    """A fieldlab's funding, to read; each record is changed on its own page, through the workflow."""
-
-    model = FundingRecord
-    fk_name = "fieldlab"
-    fields = ("year", "source", "funder", "amount", "kind", "realisation", "activity_type", "status", "provenance")
-    ordering = ("year", "source")
-
-
-class HubFundingRecordInline(FundingRecordInline):
-    fk_name = "hub"
 
 
 @admin.register(Partner)
@@ -48,7 +34,6 @@ class HubAdmin(ServiceAdmin):
     search_fields = ("name", "short_name", "slug")
     filter_horizontal = ("provinces",)
     prepopulated_fields = {"slug": ("name",)}
-    inlines = [HubFundingRecordInline]
 
 
 @admin.register(Fieldlab)
@@ -59,7 +44,6 @@ class FieldlabAdmin(ServiceAdmin):
     search_fields = ("name", "theme", "city", "slug")
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("hub", "province")
-    inlines = [FundingRecordInline]
 
 
 @admin.register(Company)

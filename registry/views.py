@@ -1,13 +1,13 @@
 """Registry pages: lists (filters, search, sort, pages, export), detail pages and bureau editing."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q, Sum
+from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core import policy
+from core import extensions, policy
 from core import services as record_services
 from core.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
 from core.views import (
@@ -20,8 +20,6 @@ from core.views import (
     model_choices,
     service_form,
 )
-from funding.models import FundingRecord, FundingRollup
-from funding.selectors import ZERO, funding_by_source_and_year
 
 from . import forms
 from .choices import CompanySize, FieldlabStatus, PartnerKind, TnoType
@@ -60,19 +58,13 @@ class HubDetailView(PortalDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         hub = self.object
-        # Approved funding from its per-recipient rollup (funding/rollups.py), not the records.
-        approved = FundingRollup.objects.filter(Q(hub=hub) | Q(fieldlab__hub=hub))
-        context["matrix"] = funding_by_source_and_year(queryset=approved)
-        # order_by explicitly: Meta.ordering is not applied to a query with GROUP BY (the Sum).
-        context["fieldlabs"] = (
-            hub.fieldlabs.select_related("province")
-            .annotate(
-                approved_total=Sum(
-                    "funding_records__amount", filter=Q(funding_records__status="approved"), default=ZERO
-                )
-            )
-            .order_by("name")
-        )
+        # What other apps add to the page (funding: the source × year matrix; core/extensions.py).
+        context.update(extensions.context("registry.hub_detail", request=self.request, obj=hub))
+        # order_by explicitly: Meta.ordering is not applied to a query with GROUP BY (a row's figures, such as its
+        # approved funding, are sums).
+        context["fieldlabs"] = extensions.annotate(
+            "registry.fieldlab_rows", hub.fieldlabs.select_related("province")
+        ).order_by("name")
         context["periods"] = hub.reporting_periods.order_by("-year")
         context["coordinator_count"] = hub.coordinators.filter(is_active=True).count()
         # The same figure as the dashboard's and the evaluation's, for this hub and its fieldlabs.
@@ -101,9 +93,8 @@ class FieldlabListView(PortalListView):
     table = FieldlabTable
 
     def base_queryset(self):
-        return Fieldlab.objects.select_related("hub", "province").annotate(
-            approved_total=Sum("funding_records__amount", filter=Q(funding_records__status="approved"), default=ZERO)
-        )
+        # A fieldlab's figures from other apps (funding: its approved total), for the table's columns.
+        return extensions.annotate("registry.fieldlab_rows", Fieldlab.objects.select_related("hub", "province"))
 
 
 class FieldlabDetailView(PortalDetailView):
@@ -116,15 +107,12 @@ class FieldlabDetailView(PortalDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         fieldlab = self.object
-        context["matrix"] = funding_by_source_and_year(queryset=FundingRollup.objects.filter(fieldlab=fieldlab))
-        records = FundingRecord.objects.filter(fieldlab=fieldlab).select_related("funder", "activity_type")
-        context["records"] = policy.visible_to(self.request.user, records)
+        # What other apps add to the page (funding: the matrix, the records, "Add funding"; core/extensions.py).
+        context.update(extensions.context("registry.fieldlab_detail", request=self.request, obj=fieldlab))
         participations = Participation.objects.filter(fieldlab=fieldlab)
         context["company_count"] = participations.aggregate(n=Count("company", distinct=True))["n"]
         context["participations"] = participations.select_related("company").order_by("-year", "company__name")[:50]
         context["may_edit"] = policy.can(self.request.user, policy.Action.CHANGE, fieldlab)
-        # "Add funding" opens the funding form with this fieldlab filled in, for whoever may add a record for it.
-        context["may_add_funding"] = policy.can(self.request.user, policy.Action.ADD, FundingRecord(fieldlab=fieldlab))
         return context
 
 

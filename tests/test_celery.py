@@ -3,8 +3,8 @@
 import pytest
 from django.conf import settings
 
+from evaluation.tasks import reference_data_load_task
 from registry.models import Fieldlab
-from registry.tasks import reference_data_load_task
 from smartindustry.celery import app as celery_app
 
 

@@ -1,9 +1,11 @@
 """The bureau works in the admin: every model listed, searchable, with history; the reference counts visible."""
 
+from decimal import Decimal
+
 import pytest
 from django.contrib import admin
 
-from registry.models import Fieldlab
+from registry.models import Fieldlab, Hub
 from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_db")]
@@ -49,6 +51,16 @@ def test_fieldlab_page_shows_its_funding_inline_and_history(bureau_client):
     assert 'name="funding_records-0-amount"' not in page  # … but not editable here: it changes through the workflow
     history = bureau_client.get(f"/admin/registry/fieldlab/{fieldlab.pk}/history/").content.decode()
     assert "reference data" in history
+
+
+def test_hub_page_shows_its_own_funding_inline(bureau_client):
+    """Funding adds its inline to the registry's hub admin (the registry does not import funding)."""
+    hub = Hub.objects.get(slug="noord")
+    record = factories.FundingRecordFactory(fieldlab=None, hub=hub, year=2019, amount=Decimal("4321.00"))
+    page = bureau_client.get(f"/admin/registry/hub/{hub.pk}/change/").content.decode()
+    assert "funding_records-TOTAL_FORMS" in page
+    assert "4321.00" in page and f"/admin/funding/fundingrecord/{record.pk}/change/" in page
+    assert 'name="funding_records-0-amount"' not in page
 
 
 def test_admin_search_and_filters(bureau_client):

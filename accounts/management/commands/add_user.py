@@ -4,9 +4,11 @@ import sys
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.models import HUB_ROLES, Role
+from accounts.models import HUB_ROLES, Role, User
 from accounts.services import user_create
-from registry.models import Hub
+
+# accounts sits below registry: the hub is reached through the user's own foreign key, not imported.
+Hub = User._meta.get_field("hub").related_model
 
 
 class Command(BaseCommand):

@@ -7,7 +7,9 @@ from django.db import transaction
 from accounts.models import ApiToken, Role, User
 from accounts.services import api_token_create, api_token_revoke, user_create
 from core.services import audited_save
-from registry.models import Hub
+
+# accounts sits below registry: the hub is reached through the user's own foreign key, not imported.
+Hub = User._meta.get_field("hub").related_model
 
 DEMO_ACCOUNTS = [
     ("demo-bureau", Role.BUREAU, None),

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-# The whole dataset: registry, funding, then the evaluation's part, which builds on the others (and so holds the
-# one function that loads them all in order).
+# The whole dataset: registry, funding, then the evaluation's part, which builds on the others. So the command lives
+# here, with the one function that loads them all in order: a lower app cannot name the evaluation's loader.
 from evaluation.reference_data import reference_data_load
 
 
