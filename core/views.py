@@ -16,19 +16,21 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView
 
+from core import policy
 from core.constants import EXPORT_CHUNK_SIZE, EXPORT_FORMATS
 from core.deletion import deletion_preview
 from core.exporters import stream_max_rows, table_response, too_many_rows, xlsx_refusal
 from core.models import Provenance
 from core.paginator import EstimatingPaginator
 from core.reasons import reason_label
+from core.restriction import RestrictedRowsMixin
 from core.services import StaleVersion
 from core.tables import Table
 
@@ -103,7 +105,7 @@ class SlugInput(ListValue, forms.TextInput):
 PAGE_SIZES = (25, 50, 100, 250, 500)
 
 
-class PortalListView(LoginRequiredMixin, ListView):
+class PortalListView(RestrictedRowsMixin, LoginRequiredMixin, ListView):
     template_name = "portal/list.html"
     paginate_by = PAGE_SIZES[0]
     paginator_class = EstimatingPaginator  # no exact COUNT(*) or joined deep OFFSET over a huge list
@@ -116,13 +118,18 @@ class PortalListView(LoginRequiredMixin, ListView):
     create_url = None  # a URL name; shown to bureau staff only
 
     def base_queryset(self):
+        """The list's rows before the policy: its model with the joins and annotations its table reads. The view
+        shows (and exports) only ``restricted_queryset()``: these rows as far as the user may see them."""
         return self.model.objects.all()
+
+    def restricted_queryset(self):
+        return self.restrict(self.base_queryset())
 
     def _filterset(self):
         params = self.request.GET.copy()
         for key in ("page", "per_page", "sort", "format"):
             params.pop(key, None)
-        filterset = self.filterset_class(params or None, queryset=self.base_queryset(), request=self.request)
+        filterset = self.filterset_class(params or None, queryset=self.restricted_queryset(), request=self.request)
         form = filterset.form
         shown = {f.name: f for f in self.filter_fields}
         for name in list(form.fields):
@@ -284,8 +291,23 @@ class PortalListView(LoginRequiredMixin, ListView):
         return context
 
 
-class PortalDetailView(LoginRequiredMixin, DetailView):
+class PortalDetailView(RestrictedRowsMixin, LoginRequiredMixin, DetailView):
+    """A row's page, looked up among the rows the user may see (``get_queryset()`` restricted by the policy): any
+    other row is a 404, as if it did not exist. A view whose hidden rows are no secret (a funding record's id is on
+    its hub's report) sets ``hidden_row_refused`` to answer 403 with the policy's reason instead."""
+
     slug_field = "slug"
+    hidden_row_refused = False
+
+    def get_object(self, queryset=None):
+        queryset = self.get_queryset() if queryset is None else queryset
+        try:
+            return super().get_object(self.restrict(queryset))
+        except Http404:
+            if self.hidden_row_refused:
+                hidden = super().get_object(queryset)  # still a 404 when there is no such row at all
+                policy.require(self.request.user, policy.Action.VIEW, hidden)
+            raise
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,6 +26,7 @@ from core.constants import (
 )
 from core.exporters import ExportColumn, export_response
 from core.models import localized_values
+from core.restriction import visible_object_or_404
 from core.templatetags.portal import eur
 from funding.choices import RecipientKind
 from funding.selectors import source_year_matrix
@@ -275,7 +276,7 @@ def run_start(request):
 
 @login_required
 def run_detail(request, pk):
-    run = get_object_or_404(EvaluationRun.objects.select_related("created_by"), pk=pk)
+    run = visible_object_or_404(request.user, EvaluationRun.objects.select_related("created_by"), pk=pk)
     finished = run.status in (RunStatus.DONE, RunStatus.FAILED)
     results = run.results or {}
     labels = dict(CheckStatus.choices)
@@ -288,7 +289,7 @@ def run_detail(request, pk):
 @login_required
 def run_results(request, pk):
     """The frozen results of a run, exactly as stored, as a JSON file."""
-    run = get_object_or_404(EvaluationRun, pk=pk, status=RunStatus.DONE)
+    run = visible_object_or_404(request.user, EvaluationRun.objects.all(), pk=pk, status=RunStatus.DONE)
     body = json.dumps(
         {
             "id": run.pk,

@@ -1,21 +1,22 @@
 """The job page (polled through htmx while the job runs) and the download of a job's file.
 
-Owner and bureau only: the job is looked up through the policy's ``visible_to``, so anyone else gets a 404.
+Owner and bureau only: the job is looked up among the rows the policy shows its user (``visible_object_or_404``),
+so anyone else gets a 404.
 """
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
-from core import policy
+from core.restriction import visible_object_or_404
 
 from .choices import JobKind
 from .models import Job
 
 
 def _job_for(request, pk) -> Job:
-    return get_object_or_404(policy.visible_to(request.user, Job.objects.select_related("owner")), pk=pk)
+    return visible_object_or_404(request.user, Job.objects.select_related("owner"), pk=pk)
 
 
 # Rows of a checked import per page of its preview (every row is shown, a page at a time).

@@ -163,8 +163,8 @@ class CompanyDetailView(PortalDetailView):
     model = Company
     template_name = "registry/company_detail.html"
 
-    def get_object(self, queryset=None):
-        return get_object_or_404(Company.objects.select_related("province"), pk=self.kwargs["pk"])
+    def get_queryset(self):
+        return Company.objects.select_related("province")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

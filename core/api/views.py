@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from core.constants import EXPORT_CHUNK_SIZE
 from core.exporters import stream_max_rows, xlsx_refusal
+from core.restriction import RestrictedRowsMixin
 
 from .exceptions import PreconditionFailed, PreconditionRequired
 from .renderers import TabularRenderer
@@ -187,7 +188,16 @@ class ExportListMixin:
         return renderer.stream_response(self.export_table.rows(queryset, names), header=header, filename=filename)
 
 
-class ReadOnlyApiViewSet(ApiViewMixin, ExportListMixin, viewsets.ReadOnlyModelViewSet):
+class RestrictedQuerysetMixin(RestrictedRowsMixin):
+    """A viewset's every row through the policy: the list and its exports, retrieve (another's row is a 404), the
+    rows writes and extra actions look up. Every viewset of the API has it (ReadOnlyApiViewSet and
+    ServiceModelViewSet do); one that must read beyond the policy says why in ``unrestricted_because``."""
+
+    def get_queryset(self):
+        return self.restrict(super().get_queryset())
+
+
+class ReadOnlyApiViewSet(ApiViewMixin, RestrictedQuerysetMixin, ExportListMixin, viewsets.ReadOnlyModelViewSet):
     filter_backends = [DjangoFilterBackend]
 
     def retrieve(self, request, *args, **kwargs):

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import policy
-from core.api.views import PASSIVE_QUERY_PARAMS, ApiViewMixin, ReadOnlyApiViewSet
+from core.api.views import PASSIVE_QUERY_PARAMS, ApiViewMixin, ReadOnlyApiViewSet, RestrictedQuerysetMixin
 from core.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
 from registry.models import Hub
 from registry.selectors import companies_reached, companies_reached_by_year
@@ -368,7 +368,9 @@ class RecommendationDetailView(TableView):
         return Response(selectors.jsonable(check))
 
 
-class EvaluationRunViewSet(ApiViewMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class EvaluationRunViewSet(
+    ApiViewMixin, RestrictedQuerysetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
     """Frozen evaluation runs. Everyone reads; the bureau starts one with POST (it runs in the worker)."""
 
     queryset = EvaluationRun.objects.select_related("created_by").order_by("-created_at", "-id")
@@ -448,9 +450,6 @@ class MeasurementViewSet(ReadOnlyApiViewSet):
     )
     serializer_class = serializers.MeasurementSerializer
     filterset_class = MeasurementFilterSet
-
-    def get_queryset(self):
-        return policy.visible_to(getattr(self.request, "user", None), super().get_queryset())
 
 
 class VerdictBandViewSet(ReadOnlyApiViewSet):

@@ -7,24 +7,22 @@ from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 
-from core import policy
-from core.api.views import ApiViewMixin
+from core.api.views import ApiViewMixin, RestrictedQuerysetMixin
 from jobs.choices import JobKind
 from jobs.models import Job
 
 from .serializers import JobSerializer
 
 
-class JobViewSet(ApiViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class JobViewSet(
+    ApiViewMixin, RestrictedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Jobs: status, progress, result or error. Each its owner's and the bureau's only (others get 404); the list
     holds the caller's own jobs (the bureau's: every job), newest first."""
 
     queryset = Job.objects.select_related("owner").order_by("-created_at", "-pk")
     serializer_class = JobSerializer
     renderer_classes = [JSONRenderer]  # a job is one object: no CSV or XLSX of it
-
-    def get_queryset(self):
-        return policy.visible_to(self.request.user, super().get_queryset())
 
     @extend_schema(
         summary=_("The file an export job wrote"),
