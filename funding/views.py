@@ -162,7 +162,7 @@ class FundingRecordListView(PortalListView):
         )
 
     def export_job_start(self, fmt: str, count: int):
-        """Above EXPORT_STREAM_MAX_ROWS: the worker writes this view's file (funding/tasks.py, same columns)."""
+        """Above EXPORT_STREAM_MAX_ROWS: the worker writes this view's file (funding/jobs.py, same columns)."""
         parameters = {
             "list": PORTAL_EXPORT,
             "format": fmt,
