@@ -153,13 +153,21 @@ class RecommendationCheckInline(admin.TabularInline):
 
 @admin.register(EvaluationRun)
 class EvaluationRunAdmin(admin.ModelAdmin):
-    """Runs are evidence: they are read here, never edited."""
+    """Runs are evidence: they are read here, never edited. Status and who started a run are its job's."""
 
     list_display = ("id", "status", "created_at", "created_by", "fingerprint_short")
-    list_filter = ("status",)
-    list_select_related = ("created_by",)
+    list_filter = ("job__status",)
+    list_select_related = ("job__owner",)
     inlines = [RecommendationCheckInline]
     readonly_fields = [f.name for f in EvaluationRun._meta.fields]
+
+    @admin.display(description=_("status"), ordering="job__status")
+    def status(self, obj):
+        return obj.job.get_status_display()
+
+    @admin.display(description=_("started by"), ordering="job__owner__username")
+    def created_by(self, obj):
+        return obj.job.owner
 
     @admin.display(description=_("fingerprint"))
     def fingerprint_short(self, obj):

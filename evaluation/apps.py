@@ -7,6 +7,11 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Evaluation")
 
     def ready(self):
-        # Inside ready() because the app registry must be complete before models load: registers the Celery task
-        # so the services' enqueue-by-name (services.EVALUATION_RUN_TASK) finds it in every process, web included.
-        from . import tasks  # noqa: F401
+        # Inside ready() because the app registry must be complete before models load. An evaluation run is a job:
+        # its work is registered under its kind, in every process (web included: with no broker it runs eagerly).
+        from jobs.choices import JobKind
+        from jobs.registry import job_kind_register
+
+        from .services import evaluation_run_work
+
+        job_kind_register(JobKind.EVALUATION_RUN, work=evaluation_run_work)

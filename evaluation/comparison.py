@@ -88,8 +88,9 @@ def evaluation_run_comparison(*, run, other) -> dict:
         if (older.data_summary or {}).get(table) != (newer.data_summary or {}).get(table)
     ]
     history = []
-    if older.started_at and newer.started_at:
-        history = _history_between(older.started_at, newer.started_at)
+    # When each run started is its job's (select_related("job") to read it without a query per run).
+    if older.job.started_at and newer.job.started_at:
+        history = _history_between(older.job.started_at, newer.job.started_at)
     return {
         "older": older.pk,
         "newer": newer.pk,

@@ -14,9 +14,10 @@ from core.filtersets import (
     year_filter,
 )
 from funding.choices import RecordStatus
+from jobs.choices import JobStatus
 from registry.models import Fieldlab, Hub
 
-from .choices import IndicatorUnit, RunStatus
+from .choices import IndicatorUnit
 from .models import (
     ActivityType,
     EfficiencyNorm,
@@ -125,7 +126,8 @@ class EfficiencyNormFilterSet(ApiFilterSet):
 
 
 class EvaluationRunFilterSet(ApiFilterSet):
-    status = df.MultipleChoiceFilter(choices=RunStatus.choices, label=_("Run status"))
+    # A run's status is its job's.
+    status = df.MultipleChoiceFilter(field_name="job__status", choices=JobStatus.choices, label=_("Run status"))
     ordering = ordering_filter("created_at", "id")
 
     class Meta:

@@ -8,7 +8,6 @@ cost-per-output norms are rows, not code, so the bureau can change them and a ru
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q, Value
@@ -35,7 +34,6 @@ from .choices import (
     IndicatorUnit,
     LeadLevel,
     RecommendationCode,
-    RunStatus,
     ScopeDecision,
 )
 
@@ -450,46 +448,35 @@ class FollowUpAction(Bilingual, ProvenanceModel):
 
 
 class EvaluationRun(TimeStampedModel):
-    """A frozen evaluation: the parameters, a fingerprint of the data read, the results, who and when."""
+    """A frozen evaluation: the parameters, a fingerprint of the data read, the results.
 
-    status = models.CharField(_("status"), max_length=16, choices=RunStatus.choices, default=RunStatus.PENDING)
+    Its life is its job's (jobs.Job, kind ``evaluation_run``): who started it, status, start, finish, progress,
+    heartbeat and error live there, and the one job runner and sweeper run and end it as every other job.
+    """
+
+    # PROTECT: the run's status and times live on its job; the job may not go while the run is kept.
+    job = models.OneToOneField(
+        "jobs.Job", on_delete=models.PROTECT, related_name="evaluation_run", verbose_name=_("job")
+    )
     parameters = models.JSONField(_("parameters"), default=dict)
     fingerprint = models.CharField(_("data fingerprint"), max_length=64, blank=True)
     data_summary = models.JSONField(_("data read"), default=dict, blank=True)
     results = models.JSONField(_("results"), null=True, blank=True)
-    error = models.TextField(_("error"), blank=True)
-    # SET_NULL: a run is evidence and outlives the account that started it.
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="evaluation_runs",
-        verbose_name=_("started by"),
-    )
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    # When its task was last sent: the sweeper re-sends a pending run at most once per JOBS_PENDING_RESEND_MINUTES.
-    sent_at = models.DateTimeField(_("last sent"), null=True, blank=True)
-    # Stamped every few seconds by the worker while the run computes; the sweeper fails a running run without it.
-    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("evaluation run")
         verbose_name_plural = _("evaluation runs")
         constraints = [
+            # Results are frozen with the fingerprint of the data they were computed from, never without it.
             models.CheckConstraint(
-                condition=Q(status__in=RunStatus.values), name="%(app_label)s_%(class)s_status_valid"
-            ),
-            models.CheckConstraint(
-                condition=~Q(status=RunStatus.DONE) | (Q(results__isnull=False) & ~Q(fingerprint="")),
-                name="%(app_label)s_%(class)s_done_has_results",
+                condition=Q(results__isnull=True) | ~Q(fingerprint=""),
+                name="%(app_label)s_%(class)s_results_have_fingerprint",
             ),
         ]
 
     def __str__(self):
-        return f"#{self.pk} {self.get_status_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+        return f"#{self.pk} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
 class RecommendationCheck(models.Model):

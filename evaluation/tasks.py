@@ -1,31 +1,13 @@
-"""Celery tasks: thin — ids in, call a service.
+"""Celery tasks: thin — ids in, call a service. (An evaluation run is a job kind: evaluation/apps.py registers its
+work with the jobs app, and the one generic task jobs.run runs it.)"""
 
-The services enqueue these by name (services.EVALUATION_RUN_TASK), so this module may import the services and the
-services never import it back.
-"""
-
-__all__ = ["evaluation_run_task", "reference_data_load_task"]
+__all__ = ["reference_data_load_task"]
 
 from celery import shared_task
 
 from accounts.models import User
-from jobs.services import job_heartbeat
-from jobs.tasks import JOB_TASK_OPTIONS
 
-from .models import EvaluationRun
 from .reference_data import reference_data_load
-from .services import EVALUATION_RUN_TASK, evaluation_run_execute
-
-
-@shared_task(bind=True, name=EVALUATION_RUN_TASK, **JOB_TASK_OPTIONS)
-def evaluation_run_task(self, run_id: int) -> int:
-    # A run is one transaction: a redelivery after a worker died computes it again from scratch (safe to repeat).
-    if self.request.is_eager:
-        evaluation_run_execute(run_id=run_id)
-    else:
-        with job_heartbeat(queryset=EvaluationRun.objects.filter(pk=run_id)):
-            evaluation_run_execute(run_id=run_id)
-    return run_id
 
 
 # Here rather than in registry/: the whole dataset's loader is the evaluation's (it builds on the others), and the

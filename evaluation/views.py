@@ -30,11 +30,12 @@ from core.restriction import visible_object_or_404
 from core.templatetags.portal import eur
 from funding.choices import RecipientKind
 from funding.selectors import source_year_matrix
+from jobs.choices import JobStatus
 from registry.selectors import companies_reached
 
 from . import selectors
 from .checks import recommendation_checks
-from .choices import CheckStatus, EfficiencyVerdict, RunStatus, Verdict
+from .choices import CheckStatus, EfficiencyVerdict, Verdict
 from .filters import parse_year_window
 from .models import ActivityType, EvaluationRun, FollowUpAction, Indicator, OutputGoal, Recommendation
 from .services import evaluation_run_start, follow_up_action_overdue
@@ -207,7 +208,7 @@ def index(request):
         "effectiveness": _effectiveness(year_min, year_max, types),
         "efficiency": _efficiency(year_min, year_max, types, indicators),
         "recommendations": _recommendations(year_min, year_max),
-        "runs": EvaluationRun.objects.select_related("created_by").order_by("-created_at", "-id")[:10],
+        "runs": EvaluationRun.objects.select_related("job__owner").order_by("-created_at", "-id")[:10],
         "export_formats": EXPORT_FORMATS,
     }
     return render(request, "evaluation/index.html", context)
@@ -276,8 +277,8 @@ def run_start(request):
 
 @login_required
 def run_detail(request, pk):
-    run = visible_object_or_404(request.user, EvaluationRun.objects.select_related("created_by"), pk=pk)
-    finished = run.status in (RunStatus.DONE, RunStatus.FAILED)
+    run = visible_object_or_404(request.user, EvaluationRun.objects.select_related("job__owner"), pk=pk)
+    finished = run.job.finished
     results = run.results or {}
     labels = dict(CheckStatus.choices)
     checks = [{**c, "status_label": labels.get(c["status"], c["status"])} for c in results.get("recommendations", [])]
@@ -289,7 +290,7 @@ def run_detail(request, pk):
 @login_required
 def run_results(request, pk):
     """The frozen results of a run, exactly as stored, as a JSON file."""
-    run = visible_object_or_404(request.user, EvaluationRun.objects.all(), pk=pk, status=RunStatus.DONE)
+    run = visible_object_or_404(request.user, EvaluationRun.objects.all(), pk=pk, job__status=JobStatus.DONE)
     body = json.dumps(
         {
             "id": run.pk,

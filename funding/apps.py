@@ -7,10 +7,11 @@ class FundingConfig(AppConfig):
     verbose_name = _("Funding")
 
     def ready(self):
-        # Registers the job tasks, so jobs.services' send-by-name (jobs.choices.JOB_TASKS) finds them in every
-        # process, web included: with no broker the signature then runs the task eagerly.
-        from . import tasks  # noqa: F401
+        from jobs.choices import JobKind
+        from jobs.registry import job_kind_register
+
         from .extensions import extensions_register
+        from .jobs import funding_export_work, funding_import_confirm_work, funding_import_preview_work
         from .rollups import rollup_signals_connect
 
         # The registry's hub and fieldlab pages show funding through the extension points they name.
@@ -18,3 +19,8 @@ class FundingConfig(AppConfig):
 
         # Every save and delete of a funding record keeps the approved-funding rollups, in its own transaction.
         rollup_signals_connect()
+
+        # The work of funding's job kinds, in every process (web included: with no broker a job runs eagerly there).
+        job_kind_register(JobKind.IMPORT_PREVIEW, work=funding_import_preview_work)
+        job_kind_register(JobKind.IMPORT_CONFIRM, work=funding_import_confirm_work)
+        job_kind_register(JobKind.EXPORT, work=funding_export_work)

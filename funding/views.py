@@ -159,7 +159,7 @@ class FundingRecordListView(PortalListView):
         return FundingRecord.objects.select_related("fieldlab", "hub", "bureau", "funder", "activity_type")
 
     def export_job_start(self, fmt: str, count: int):
-        """Above EXPORT_STREAM_MAX_ROWS: the worker writes this view's file (funding/tasks.py, same columns)."""
+        """Above EXPORT_STREAM_MAX_ROWS: the worker writes this view's file (funding/jobs.py, same columns)."""
         parameters = {
             "list": PORTAL_EXPORT,
             "format": fmt,

@@ -7,5 +7,5 @@ class JobsConfig(AppConfig):
     verbose_name = _("Background jobs")
 
     def ready(self):
-        # Registers the sweeper's task (the worker's beat sends it by name).
+        # Registers the one job task and the sweeper's task (both are sent by name: jobs.run, jobs.sweep).
         from . import tasks  # noqa: F401

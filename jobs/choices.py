@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class JobKind(models.TextChoices):
+    # The app that does the work registers it under its kind (jobs/registry.py); the jobs app names no upper app.
     IMPORT_PREVIEW = "import_preview", _("Import check")
     IMPORT_CONFIRM = "import_confirm", _("Import")
     EXPORT = "export", _("Export")
@@ -19,11 +20,3 @@ class JobStatus(models.TextChoices):
 
 
 FINISHED = (JobStatus.DONE, JobStatus.FAILED)
-
-# The Celery task that runs each kind, by name: the sweeper re-sends a job that never started without importing the
-# apps that do the work (they sit above this one).
-JOB_TASKS = {
-    JobKind.IMPORT_PREVIEW: "funding.import_preview",
-    JobKind.IMPORT_CONFIRM: "funding.import_confirm",
-    JobKind.EXPORT: "funding.export",
-}

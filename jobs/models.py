@@ -1,4 +1,5 @@
-"""A job: one piece of long work (import check, import, large export) as a row that outlives the worker."""
+"""A job: one piece of long work (import check, import, large export, evaluation run) as a row that outlives the
+worker."""
 
 from django.conf import settings
 from django.db import models
@@ -15,10 +16,16 @@ class Job(TimeStampedModel):
     policy_owner_field = "owner"
 
     kind = models.CharField(_("kind"), max_length=32, choices=JobKind.choices)
-    # CASCADE: a job is a user's working state (an uploaded file, a check), not evidence; the records it wrote keep
-    # their own history.
+    # Empty for a job the system started (``manage.py evaluate --save``) or whose account was deleted: the bureau's
+    # alone then. SET_NULL, not CASCADE: an evaluation run is evidence and outlives the account that started it, and
+    # its status and times live on its job.
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs", verbose_name=_("owner")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="jobs",
+        verbose_name=_("owner"),
     )
     status = models.CharField(_("status"), max_length=16, choices=JobStatus.choices, default=JobStatus.PENDING)
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)

@@ -9,7 +9,7 @@ heartbeat has a thread of its own (``job_heartbeat``), so it also beats while th
 
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -24,12 +24,14 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
-from .choices import FINISHED, JOB_TASKS, JobKind, JobStatus
+from .choices import FINISHED, JobStatus
 from .models import Job
+from .registry import Work, job_kind_work
 
 logger = logging.getLogger(__name__)
 
 __all__ = [
+    "JOB_RUN_TASK",
     "JobGone",
     "JobOutput",
     "JobRefused",
@@ -49,6 +51,11 @@ class JobGone(Exception):
     """The job is finished (or taken by a live worker): a redelivered or duplicate task must not run it again."""
 
 
+# The one Celery task that runs every job (jobs/tasks.py), sent by name: this module may not import the task module,
+# which imports it. It finds the job's work by its kind (jobs/registry.py).
+JOB_RUN_TASK = "jobs.run"
+
+
 def _progress_alias() -> str:
     return settings.JOBS_PROGRESS_DATABASE
 
@@ -57,14 +64,15 @@ def _progress_alias() -> str:
 def job_create(
     *,
     kind: str,
-    owner: User,
+    owner: User | None,
     file: File | None = None,
     stored_file: str = "",
     filename: str = "",
     parameters: dict | None = None,
 ) -> Job:
-    """Record a job and send its task once the caller's transaction commits. ``file``: an upload to store with the
-    job; ``stored_file``: a file already stored (an import's confirm job reads its preview's file)."""
+    """Record a job and send its task once the caller's transaction commits. ``owner``: who may see it besides the
+    bureau (None: the bureau only). ``file``: an upload to store with the job; ``stored_file``: a file already stored
+    (an import's confirm job reads its preview's file)."""
     job = Job(kind=kind, owner=owner, parameters=parameters or {}, filename=filename or getattr(file, "name", ""))
     job.sent_at = timezone.now()  # sent when this transaction commits
     job.full_clean(exclude=["file"])
@@ -78,10 +86,9 @@ def job_create(
 
 
 def job_enqueue(*, job: Job) -> None:
-    """Send the job's task by name with the job id only (eager without a broker). robust: a broker that is down must
-    not fail the request; the sweeper re-sends pending jobs."""
-    name = JOB_TASKS[JobKind(job.kind)]
-    transaction.on_commit(lambda: signature(name, args=(job.pk,)).delay(), robust=True)
+    """Send the one job task with the job id only (eager without a broker). robust: a broker that is down must not
+    fail the request; the sweeper re-sends pending jobs."""
+    transaction.on_commit(lambda: signature(JOB_RUN_TASK, args=(job.pk,)).delay(), robust=True)
 
 
 @transaction.atomic
@@ -137,7 +144,12 @@ def job_progress(*, job_id: int, done: int, total: int) -> None:
 
 @transaction.atomic
 def job_finish(*, job_id: int, result: dict, file: File | None = None, filename: str = "") -> Job:
+    """End a job as done with its result. A kind whose result lives in rows of its own (an evaluation run) calls
+    this inside the transaction that writes them, so the rows and the job's end commit together; job_run's own call
+    afterwards finds the job done and leaves it as it is."""
     job = Job.objects.select_for_update().get(pk=job_id)
+    if job.status == JobStatus.DONE:
+        return job
     if file is not None:
         job.file.save(filename or "result", file, save=False)
         job.filename = filename
@@ -173,10 +185,9 @@ class JobRefused(Exception):
     the job's error as it is."""
 
 
-def job_run(
-    *, job_id: int, beat: bool = True, work: Callable[[Job, Callable[[int, int], None]], dict | JobOutput]
-) -> Job | None:
-    """Start the job, run ``work(job, progress)``, and finish or fail it. Used by every job task.
+def job_run(*, job_id: int, beat: bool = True, work: Work | None = None) -> Job | None:
+    """Start the job, run ``work(job, progress)``, and finish or fail it: the one task (jobs.tasks) runs every job
+    through here. ``work``: the work registered for the job's kind (jobs/registry.py) unless given.
 
     ``JobRefused`` becomes the job's error as written; any other exception is logged with its traceback and the job
     gets a message without it. Time limits: Celery's soft limit raises SoftTimeLimitExceeded inside the work (a
@@ -194,6 +205,7 @@ def job_run(
     # The language of the page that started the job: row errors and messages read as they would have in the request.
     with translation.override(job.parameters.get("language") or settings.LANGUAGE_CODE):
         try:
+            work = work or job_kind_work(job.kind)
             if beat:
                 with job_heartbeat(queryset=Job.objects.filter(pk=job_id)):
                     result = work(job, progress)

@@ -5,9 +5,11 @@ from decimal import Decimal
 import factory
 
 from accounts.models import Role, User
-from evaluation.models import ActivityType
+from evaluation.models import ActivityType, EvaluationRun
 from funding.choices import FundingKind, Realisation, RecordStatus, Source
 from funding.models import Funder, FundingRecord
+from jobs.choices import JobKind
+from jobs.models import Job
 from registry.models import Company, Fieldlab, Hub, Participation, Partner, ProgrammeBureau, Province
 from review.models import ReportingPeriod
 
@@ -154,3 +156,24 @@ class CoordinatorFactory(UserFactory):
 class HubViewerFactory(UserFactory):
     role = Role.HUB_VIEWER
     hub = factory.SubFactory(HubFactory)
+
+
+class JobFactory(factory.django.DjangoModelFactory):
+    """A job as its row stands: no file, no task sent."""
+
+    class Meta:
+        model = Job
+
+    kind = JobKind.IMPORT_PREVIEW
+    owner = factory.SubFactory(UserFactory)
+
+
+class EvaluationRunFactory(factory.django.DjangoModelFactory):
+    """A run with its job (kind evaluation_run, started by the system unless said): no task sent. Its life is set on
+    the job: ``EvaluationRunFactory(job__status="running", job__owner=user)``."""
+
+    class Meta:
+        model = EvaluationRun
+
+    job = factory.SubFactory(JobFactory, kind=JobKind.EVALUATION_RUN, owner=None)
+    parameters = factory.LazyFunction(lambda: {"year_min": 2015, "year_max": 2019})

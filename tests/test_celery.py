@@ -35,3 +35,30 @@ def test_real_worker_runs_a_task_through_redis():
     assert outcome["created"]["Fieldlab"] == 47
     # The worker wrote through its own database connection; the test sees the rows.
     assert Fieldlab.objects.count() == 47
+
+
+def test_one_task_runs_every_job_and_no_app_names_its_own():
+    """Every job, whatever its kind, goes through jobs.run (its work found by kind in jobs.registry): no task of an
+    upper app's job kind is left for a sender to name."""
+    from jobs.choices import JobKind
+    from jobs.registry import job_kinds_registered
+
+    job_tasks = {name for name in celery_app.tasks if name.startswith(("funding.", "evaluation."))}
+    assert job_tasks == set()  # was funding.import_preview, funding.import_confirm, funding.export, evaluation.run
+    assert {"jobs.run", "jobs.sweep"} <= set(celery_app.tasks)
+    assert job_kinds_registered() == set(JobKind.values)
+
+
+@pytest.mark.django_db
+def test_without_broker_a_job_runs_eagerly_through_the_one_task(django_capture_on_commit_callbacks):
+    from django.core.files.base import ContentFile
+
+    from jobs.services import job_create
+    from tests import factories
+
+    owner = factories.CoordinatorFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_create(kind="import_preview", owner=owner, file=ContentFile(b"year\n2019\n"), filename="x.csv")
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == ("failed", 1)  # run by the import check's work: columns are missing
+    assert job.error.startswith("Columns missing")

@@ -24,9 +24,7 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from django.utils import timezone
 
-from evaluation.choices import RunStatus
-from evaluation.models import EvaluationRun
-from evaluation.services import evaluation_run_start, evaluation_runs_sweep
+from evaluation.services import evaluation_run_start
 from funding.models import FundingRecord
 from jobs.models import Job
 from jobs.services import job_create, jobs_sweep
@@ -113,7 +111,7 @@ def wait_for(condition, seconds=90, what="condition"):
 def sweep_later():
     """The sweeper as the beat runs it once the stale bound has passed."""
     later = timezone.now() + timedelta(minutes=settings.JOBS_STALE_MINUTES, seconds=settings.JOBS_SWEEP_SECONDS)
-    return jobs_sweep(now=later), evaluation_runs_sweep(now=later)
+    return jobs_sweep(now=later)
 
 
 def test_a_worker_killed_during_an_evaluation_run_leaves_a_failed_run_with_a_reason(worker, bureau_user):
@@ -124,19 +122,19 @@ def test_a_worker_killed_during_an_evaluation_run_leaves_a_failed_run_with_a_rea
         # The run's computation reads funding records: hold them locked so the run stays mid-computation.
         blocker.execute("LOCK TABLE funding_fundingrecord IN ACCESS EXCLUSIVE MODE")
         run = evaluation_run_start(actor=bureau_user, parameters={"year_min": 2015, "year_max": 2019})
-        wait_for(lambda: EvaluationRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).exists(), what="running")
-        first = EvaluationRun.objects.get(pk=run.pk).heartbeat_at
-        wait_for(lambda: EvaluationRun.objects.get(pk=run.pk).heartbeat_at > first, what="a heartbeat")
+        job = Job.objects.filter(pk=run.job_id)  # the run is a job: the one runner starts it and stamps its row
+        wait_for(lambda: job.filter(status="running").exists(), what="running")
+        first = job.get().heartbeat_at
+        wait_for(lambda: job.get().heartbeat_at > first, what="a heartbeat")
         worker()
         blocker.rollback()
     run.refresh_from_db()
-    assert run.status == RunStatus.RUNNING  # what was stuck forever before the sweeper
-    assert evaluation_runs_sweep()["failed_stale"] == 0  # a fresh heartbeat: not yet
-    _jobs, runs = sweep_later()
-    assert runs["failed_stale"] == 1
+    assert run.job.status == "running" and run.results is None  # what was stuck forever before the sweeper
+    assert jobs_sweep()["failed_stale"] == 0  # a fresh heartbeat: not yet
+    assert sweep_later()["failed_stale"] == 1  # the one sweeper, as for every job
     run.refresh_from_db()
-    assert run.status == RunStatus.FAILED
-    assert "stopped answering" in run.error and run.finished_at
+    assert run.job.status == "failed" and run.results is None
+    assert "stopped answering" in run.job.error and run.job.finished_at
 
 
 @contextmanager
@@ -175,8 +173,7 @@ def test_a_worker_killed_during_an_import_leaves_a_failed_job_and_nothing_import
     job.refresh_from_db()
     assert job.status == "running" and job.done >= 100 and job.total == len(lines) == 2000
     assert FundingRecord.objects.count() == before  # all or nothing: the killed transaction rolled back
-    jobs, _runs = sweep_later()
-    assert jobs["failed_stale"] == 1
+    assert sweep_later()["failed_stale"] == 1
     job.refresh_from_db()
     assert job.status == "failed" and "stopped answering" in job.error and "Nothing was saved" in job.error
 

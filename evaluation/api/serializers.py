@@ -1,7 +1,10 @@
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.api.serializers import ApiModelSerializer
 from core.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
+from jobs.choices import JobStatus
 
 from ..models import EfficiencyNorm, EvaluationRun, Indicator, Measurement, OutputGoal, OutputTarget, VerdictBand
 
@@ -18,15 +21,43 @@ class RunCreateSerializer(serializers.Serializer):
 class RunListSerializer(serializers.ModelSerializer):
     """Flat: every field a scalar, so the CSV and XLSX renderers can write it unchanged."""
 
-    created_by = serializers.SlugRelatedField(read_only=True, slug_field="username")
+    # A run's life (status, times, error, who started it) is its job's: read from there, under the names (and the
+    # labels: the verbose names of the run's own fields) the runs always had.
+    status = serializers.ChoiceField(
+        source="job.status", choices=JobStatus.choices, read_only=True, help_text=_("Status")
+    )
+    job = serializers.PrimaryKeyRelatedField(
+        read_only=True, help_text=_("The run's job: its progress at /api/v1/jobs/<id>/ (the bureau's).")
+    )
     year_min = serializers.SerializerMethodField(help_text="First year evaluated")
     year_max = serializers.SerializerMethodField(help_text="Last year evaluated")
+    created_by = serializers.SlugRelatedField(
+        source="job.owner", read_only=True, slug_field="username", help_text=_("Started by")
+    )
+    started_at = serializers.DateTimeField(
+        source="job.started_at",
+        read_only=True,
+        allow_null=True,
+        label=capfirst(_("started at")),
+        help_text=capfirst(_("started at")),
+    )
+    finished_at = serializers.DateTimeField(
+        source="job.finished_at",
+        read_only=True,
+        allow_null=True,
+        label=capfirst(_("finished at")),
+        help_text=capfirst(_("finished at")),
+    )
+    error = serializers.CharField(
+        source="job.error", read_only=True, label=capfirst(_("error")), help_text=capfirst(_("error"))
+    )
 
     class Meta:
         model = EvaluationRun
         fields = [
             "id",
             "status",
+            "job",
             "year_min",
             "year_max",
             "fingerprint",

@@ -371,9 +371,9 @@ class RecommendationDetailView(TableView):
 class EvaluationRunViewSet(
     ApiViewMixin, RestrictedQuerysetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
 ):
-    """Frozen evaluation runs. Everyone reads; the bureau starts one with POST (it runs in the worker)."""
+    """Frozen evaluation runs. Everyone reads; the bureau starts one with POST (a job: the worker runs it)."""
 
-    queryset = EvaluationRun.objects.select_related("created_by").order_by("-created_at", "-id")
+    queryset = EvaluationRun.objects.select_related("job__owner").order_by("-created_at", "-id")
     policy_actions = {"create": policy.Action.RUN_EVALUATION}
     filterset_class = EvaluationRunFilterSet
     filter_backends = [DjangoFilterBackend]
@@ -410,7 +410,7 @@ class EvaluationRunViewSet(
         other_id = request.query_params.get("with", "")
         if not other_id.isdigit():
             raise ValidationError({"with": _("Give the id of the run to compare with: ?with=<id>.")})
-        other = EvaluationRun.objects.filter(pk=int(other_id)).first()
+        other = EvaluationRun.objects.select_related("job").filter(pk=int(other_id)).first()
         if other is None:
             raise ValidationError({"with": _("No evaluation run %(id)s.") % {"id": other_id}})
         return Response(evaluation_run_comparison(run=run, other=other))

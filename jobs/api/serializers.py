@@ -6,7 +6,12 @@ from jobs.models import Job
 
 
 class JobSerializer(serializers.ModelSerializer):
-    owner = serializers.CharField(source="owner.username", read_only=True, help_text=_("Who started the job."))
+    owner = serializers.CharField(
+        source="owner.username",
+        read_only=True,
+        allow_null=True,
+        help_text=_("Who started the job; null for one the system started (the bureau's alone)."),
+    )
     download_url = serializers.SerializerMethodField(
         help_text=_("Where to download the file an export job wrote; null until it is done, and for other kinds.")
     )

@@ -308,7 +308,8 @@ SPECTACULAR_SETTINGS = {
         "SourceEnum": "funding.choices.Source",
         "CheckStatusEnum": "evaluation.choices.CheckStatus",
         "ActionStatusEnum": "evaluation.choices.ActionStatus",
-        "RunStatusEnum": "evaluation.choices.RunStatus",
+        # A job's status, an evaluation run's too (a run is a job); the name clients have known it by.
+        "RunStatusEnum": "jobs.choices.JobStatus",
     },
     # Generated clients: no `enum: [null]` component (NullEnum) and no `oneOf` of an enum and a blank string.
     "ENUM_ADD_EXPLICIT_BLANK_NULL_CHOICE": False,

@@ -18,12 +18,13 @@ from django.test.utils import CaptureQueriesContext
 
 from core import exporters
 from core.api.renderers import STREAM_FAILED_LINE, ExportStreamFailed
-from funding import exports, tasks
+from funding import exports
 from funding.api.views import FundingRecordViewSet
 from funding.choices import RecordStatus, Source
 from funding.models import FundingRecord
 from jobs.choices import JobKind, JobStatus
 from jobs.models import Job
+from jobs.tasks import job_run_task
 from tests import factories
 
 from .test_formats import body_of
@@ -156,7 +157,7 @@ def test_above_the_threshold_the_export_is_a_job_with_a_download(mixed, settings
     )
     # Eager Celery here ran the job already; on a real broker the worker does (the status is read from the row).
     if job.status == JobStatus.PENDING:
-        tasks.funding_export_task.apply(args=(job.pk,))
+        job_run_task.apply(args=(job.pk,))
     shown = client.get(response["Location"]).json()
     assert shown["status"] == "done", shown
     downloaded = client.get(shown["download_url"])
@@ -179,7 +180,7 @@ def test_an_xlsx_job_writes_the_sheet(mixed, settings):
     assert response.status_code == 202
     job = Job.objects.get(pk=response.json()["id"])
     if job.status == JobStatus.PENDING:
-        tasks.funding_export_task.apply(args=(job.pk,))
+        job_run_task.apply(args=(job.pk,))
     job.refresh_from_db()
     assert job.status == JobStatus.DONE, job.error
     sheet = openpyxl.load_workbook(job.file.open("rb")).active
@@ -263,7 +264,7 @@ def test_a_360giving_export_above_the_bound_is_a_job_with_the_same_file(mixed, s
     job = Job.objects.get(pk=response.json()["id"])
     assert (job.kind, job.filename, job.parameters["list"]) == (JobKind.EXPORT, f"360giving-grants.{fmt}", "360giving")
     if job.status == JobStatus.PENDING:  # eager Celery ran it already; on a real broker the worker does
-        tasks.funding_export_task.apply(args=(job.pk,))
+        job_run_task.apply(args=(job.pk,))
     shown = client.get(response["Location"]).json()
     assert shown["status"] == "done", shown
     approved = FundingRecord.objects.filter(status=RecordStatus.APPROVED, year__gte=2017).count()

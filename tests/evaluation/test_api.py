@@ -179,14 +179,14 @@ def test_endpoint_query_count_does_not_grow(url, evaluation_data, bureau_user, d
 
     client = APIClient()
     client.force_authenticate(bureau_user)
-    EvaluationRun.objects.create(created_by=bureau_user, parameters={"year_min": 2015, "year_max": 2019})
+    factories.EvaluationRunFactory(job__owner=bureau_user)
     with CaptureQueriesContext(connection) as before:
         assert client.get(BASE + url).status_code == 200
     for _ in range(5):
         fl = factories.FieldlabFactory(hub=evaluation_data.hub_b)
         factories.FundingRecordFactory(fieldlab=fl, activity_type=evaluation_data.activate, source="regional")
         factories.ParticipationFactory(fieldlab=fl, year=2017)
-        EvaluationRun.objects.create(created_by=factories.BureauUserFactory(), parameters={})
+        factories.EvaluationRunFactory(job__owner=factories.BureauUserFactory(), parameters={})
     with CaptureQueriesContext(connection) as after:
         assert client.get(BASE + url).status_code == 200
     assert len(after.captured_queries) == len(before.captured_queries)

@@ -40,7 +40,7 @@ def test_save_freezes_a_run(evaluation_data, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         _run("--format", "json", "--save")
     run = EvaluationRun.objects.get()
-    assert run.status == "done" and run.created_by is None
+    assert run.job.status == "done" and run.job.owner is None  # the system's run: the bureau's job
     assert run.results["funding_total"]["amount"] == "760.00"
 
 

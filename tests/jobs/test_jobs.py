@@ -10,9 +10,9 @@ from django.core.management import call_command
 from django.test import TestCase
 from django.utils import timezone
 
-from evaluation.choices import RunStatus
-from evaluation.models import EvaluationRun
+from jobs.choices import JobKind
 from jobs.models import Job
+from jobs.registry import JobKindUnknown, job_kind_register, job_kind_work, job_kinds_registered
 from jobs.services import JobRefused, job_create, job_fail, job_heartbeat, job_run, jobs_sweep
 from tests import factories
 
@@ -195,7 +195,7 @@ def test_the_sweeper_resends_a_pending_job_then_gives_up(owner, settings):
     with patch("jobs.services.signature") as signature, TestCase.captureOnCommitCallbacks(execute=True):
         counts = jobs_sweep(now=now)
     assert counts == {"failed_stale": 0, "resent": 1, "failed_pending": 1}
-    signature.assert_called_once_with("funding.import_preview", args=(late.pk,))
+    signature.assert_called_once_with("jobs.run", args=(late.pk,))  # the one job task, whatever the kind
     for job in (fresh, late, lost):
         job.refresh_from_db()
     assert (fresh.status, late.status, lost.status) == ("pending", "pending", "failed")
@@ -228,49 +228,95 @@ def test_a_fresh_job_counts_as_sent_so_the_first_sweep_leaves_it_alone(owner, se
     with patch("jobs.services.signature") as signature, TestCase.captureOnCommitCallbacks(execute=True):
         assert jobs_sweep(now=job.sent_at + timedelta(minutes=1))["resent"] == 0
         assert jobs_sweep(now=job.sent_at + timedelta(minutes=3))["resent"] == 1
-    signature.assert_called_once_with("funding.import_preview", args=(job.pk,))
+    signature.assert_called_once_with("jobs.run", args=(job.pk,))
 
 
-def test_the_sweeper_resends_a_pending_evaluation_run_once_per_interval(settings):
-    from evaluation.services import evaluation_runs_sweep
-
-    settings.JOBS_PENDING_RESEND_MINUTES, settings.JOBS_PENDING_GIVE_UP_MINUTES = 2, 60
-    start = timezone.now()
-    run = EvaluationRun.objects.create(status=RunStatus.PENDING)
-    EvaluationRun.objects.filter(pk=run.pk).update(created_at=start - timedelta(minutes=3))
-    with patch("evaluation.services.signature") as signature:
-        resent = [evaluation_runs_sweep(now=start + timedelta(minutes=m))["resent"] for m in range(5)]
-    assert resent == [1, 0, 0, 1, 0]
-    assert signature.call_count == 2
+# --- an evaluation run is a job: the same runner and the one sweeper ---------------------------------------------
 
 
-def test_the_sweeper_ends_evaluation_runs_the_same_way(bureau_user, settings):
+def test_the_one_sweeper_ends_a_stale_evaluation_run_and_resends_a_pending_one(bureau_user, settings):
     settings.JOBS_STALE_MINUTES, settings.JOBS_PENDING_RESEND_MINUTES = 5, 2
     now = timezone.now()
-    gone = EvaluationRun.objects.create(status=RunStatus.RUNNING, started_at=now - timedelta(minutes=30))
-    beating = EvaluationRun.objects.create(
-        status=RunStatus.RUNNING, started_at=now - timedelta(minutes=30), heartbeat_at=now - timedelta(seconds=20)
+    gone = factories.EvaluationRunFactory(
+        job__owner=bureau_user, job__status="running", job__heartbeat_at=now - timedelta(minutes=6)
     )
-    waiting = EvaluationRun.objects.create(status=RunStatus.PENDING)
-    EvaluationRun.objects.filter(pk=waiting.pk).update(created_at=now - timedelta(minutes=3))
-    with patch("evaluation.services.signature") as signature:
+    beating = factories.EvaluationRunFactory(job__status="running", job__heartbeat_at=now - timedelta(seconds=20))
+    waiting = factories.EvaluationRunFactory()
+    Job.objects.filter(pk=waiting.job_id).update(created_at=now - timedelta(minutes=3))
+    with patch("jobs.services.signature") as signature, TestCase.captureOnCommitCallbacks(execute=True):
         call_command("sweep_jobs", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    signature.assert_called_once_with("evaluation.run", args=(waiting.pk,))
-    gone.refresh_from_db()
-    beating.refresh_from_db()
-    assert gone.status == RunStatus.FAILED and "stopped answering" in gone.error
-    assert beating.status == RunStatus.RUNNING
+    signature.assert_called_once_with("jobs.run", args=(waiting.job_id,))
+    for run in (gone, beating, waiting):
+        run.job.refresh_from_db()
+    assert gone.job.status == "failed" and gone.job.finished_at
+    assert "stopped answering (no sign of life for 5 minutes)" in gone.job.error
+    assert (beating.job.status, waiting.job.status) == ("running", "pending")
+    assert waiting.job.sent_at is not None  # sent again, and not again until JOBS_PENDING_RESEND_MINUTES pass
 
 
-def test_a_run_the_sweeper_failed_or_a_live_worker_holds_is_not_computed_by_a_late_delivery(bureau_user):
-    from evaluation.services import evaluation_run_execute
+def test_the_sweepers_end_of_a_run_is_what_the_runs_api_and_the_jobs_api_answer(client, bureau_user, analyst_user):
+    stale = timezone.now() - timedelta(hours=1)
+    run = factories.EvaluationRunFactory(job__owner=bureau_user, job__status="running", job__heartbeat_at=stale)
+    assert jobs_sweep()["failed_stale"] == 1
+    job = client_for(client, bureau_user).get(f"/api/v1/jobs/{run.job_id}/").json()
+    assert (job["kind"], job["status"], job["owner"]) == ("evaluation_run", "failed", "bureau")
+    client.force_login(analyst_user)  # analysts read runs, not the bureau's jobs
+    shown = client.get(f"/api/v1/evaluation/runs/{run.pk}/").json()
+    assert (shown["status"], shown["job"], shown["error"]) == ("failed", run.job_id, job["error"])
+    assert client.get(f"/api/v1/jobs/{run.job_id}/").status_code == 404
 
-    run = EvaluationRun.objects.create(status=RunStatus.FAILED, error="gone")
-    assert evaluation_run_execute(run_id=run.pk).status == RunStatus.FAILED
-    held = EvaluationRun.objects.create(status=RunStatus.RUNNING, heartbeat_at=timezone.now())
+
+def test_a_run_the_sweeper_failed_or_a_live_worker_holds_is_not_computed_by_a_late_delivery():
+    failed = factories.EvaluationRunFactory(job__status="failed", job__error="gone")
+    held = factories.EvaluationRunFactory(job__status="running", job__heartbeat_at=timezone.now())
     with patch("evaluation.services.evaluation_results") as compute:
-        assert evaluation_run_execute(run_id=held.pk).status == RunStatus.RUNNING
+        assert job_run(job_id=failed.job_id, beat=False) is None
+        assert job_run(job_id=held.job_id, beat=False) is None
     compute.assert_not_called()
+    assert set(Job.objects.values_list("status", flat=True)) == {"failed", "running"}
+
+
+# --- the kinds' work: registered by the apps that do it ---------------------------------------------------------
+
+
+def test_every_job_kind_has_registered_work():
+    assert job_kinds_registered() == set(JobKind.values)
+    assert all(callable(job_kind_work(kind)) for kind in JobKind.values)
+
+
+def test_a_kind_runs_the_work_its_app_registered_and_no_other():
+    work = job_kind_work(JobKind.EXPORT)
+    job_kind_register(JobKind.EXPORT, work=work)  # the same work again (a second ready()): nothing changes
+    with pytest.raises(ValueError, match="already runs"):
+        job_kind_register(JobKind.EXPORT, work=lambda job, progress: {})
+    with pytest.raises(ValueError, match="not a job kind"):
+        job_kind_register("cleanup", work=work)
+    with pytest.raises(JobKindUnknown):
+        job_kind_work("cleanup")
+    assert job_kind_work(JobKind.EXPORT) is work
+
+
+def test_the_runner_finds_the_work_by_the_jobs_kind(owner):
+    job = make_job(owner)  # an import check of a file that is no CSV: its registered work refuses it with a reason
+    job_run(job_id=job.pk, beat=False)
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == ("failed", 1)
+    assert job.error.startswith("Columns missing")  # the import check's own refusal, not an unexpected failure
+
+
+def test_the_jobs_app_imports_no_app_above_it():
+    """jobs sits above core and accounts only: it runs the work of funding, evaluation … through its registry."""
+    import grimp
+
+    above = {"registry", "review", "funding", "evaluation", "reporting", "smartindustry", "devtools"}
+    graph = grimp.build_graph("jobs", *above, "core", "accounts")
+    upward = {
+        (importer, imported)
+        for importer in graph.find_descendants("jobs") | {"jobs"}
+        for imported in graph.find_modules_directly_imported_by(importer)
+        if imported.split(".")[0] in above
+    }
+    assert upward == set()
 
 
 def test_the_worker_schedules_the_sweeper(settings):
@@ -278,10 +324,9 @@ def test_the_worker_schedules_the_sweeper(settings):
 
     assert settings.CELERY_BEAT_SCHEDULE["sweep-jobs"]["task"] == "jobs.sweep"
     assert "jobs.sweep" in app.tasks
-    task = app.tasks["funding.import_confirm"]
+    task = app.tasks["jobs.run"]  # the one task that runs every job, evaluation runs included
     assert (task.acks_late, task.reject_on_worker_lost) == (True, True)
     assert task.soft_time_limit == settings.JOBS_SOFT_TIME_LIMIT < task.time_limit == settings.JOBS_HARD_TIME_LIMIT
-    assert app.tasks["evaluation.run"].acks_late
 
 
 def test_compose_shares_the_job_files_and_runs_the_sweeper():
@@ -313,7 +358,7 @@ def test_job_tasks_give_up_sending_within_seconds(settings):
     options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
     assert options["socket_connect_timeout"] == options["socket_timeout"] == settings.REDIS_TIMEOUT
     assert settings.CELERY_TASK_PUBLISH_RETRY_POLICY["max_retries"] == 1
-    assert app.tasks["funding.import_preview"].ignore_result  # no result backend to reach when sending
+    assert app.tasks["jobs.run"].ignore_result  # no result backend to reach when sending
 
 
 def test_a_result_that_cannot_be_stored_still_ends_the_job_with_a_reason(owner):

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from evaluation.models import EvaluationRun
+from jobs.services import job_fail
 from tests import factories
 from tests.evaluation.conftest import evaluation_data  # noqa: F401  (the fixture)
 
@@ -118,11 +119,12 @@ def test_a_bad_window_is_reported_not_guessed(analyst, evaluation_data):  # noqa
 
 
 def test_a_running_run_is_polled_in_place(analyst, db):
-    run = EvaluationRun.objects.create(parameters={"year_min": 2015, "year_max": 2019}, status="running")
+    run = factories.EvaluationRunFactory(job__status="running", job__done=1, job__total=3)
     page = analyst.get(f"/evaluation/runs/{run.pk}/")
     assert 'hx-trigger="every 1s"' in page.content.decode()
     fragment = analyst.get(f"/evaluation/runs/{run.pk}/", HTTP_HX_REQUEST="true").content.decode()
     assert fragment.lstrip().startswith('<div id="run-status"') and "<html" not in fragment
-    run.status = "failed"
-    run.save()
-    assert 'hx-trigger="every 1s"' not in analyst.get(f"/evaluation/runs/{run.pk}/").content.decode()
+    assert 'max="3" value="1"' in fragment  # the job's progress
+    job_fail(job_id=run.job_id, error="The worker stopped answering.")
+    page = analyst.get(f"/evaluation/runs/{run.pk}/").content.decode()
+    assert 'hx-trigger="every 1s"' not in page and "The worker stopped answering." in page

@@ -4,8 +4,8 @@ XLSX above Excel's limit and a large export of a list without jobs are refused w
 from django.contrib.messages import get_messages
 
 from core import exporters
-from funding import tasks
 from jobs.models import Job
+from jobs.tasks import job_run_task
 
 
 def body_of(response) -> bytes:
@@ -15,7 +15,7 @@ def body_of(response) -> bytes:
 def run_job(job: Job) -> Job:
     # Inside the test's transaction the commit hook never sends the task; run it as the worker would.
     if job.status == "pending":
-        tasks.funding_export_task.apply(args=(job.pk,))
+        job_run_task.apply(args=(job.pk,))
     job.refresh_from_db()
     return job
 

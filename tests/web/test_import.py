@@ -176,7 +176,7 @@ def test_the_file_is_stored_on_the_job_and_the_task_gets_the_job_id_only(bureau_
         for callback in callbacks:
             callback()
     # The task gets the job id and nothing else: no rows through the broker, none in the session.
-    signature.assert_called_once_with("funding.import_preview", args=(job.pk,))
+    signature.assert_called_once_with("jobs.run", args=(job.pk,))  # the one job task; the work is found by kind
     page = bureau_client.get(f"/jobs/{job.pk}/", HTTP_HX_REQUEST="true")
     assert 'hx-trigger="every 1s"' in page.content.decode()  # still pending: the fragment keeps polling
     assert not any(key.startswith("funding_import") for key in bureau_client.session.keys())  # noqa: SIM118

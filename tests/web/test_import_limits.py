@@ -160,7 +160,7 @@ def test_a_20000_row_csv_previews_and_imports_as_jobs_and_no_request_does_the_wo
     for step in ("preview", "confirm"):
         with (
             TestCase.captureOnCommitCallbacks(execute=False) as held,
-            patch("funding.tasks.read_rows", side_effect=AssertionError("parsed in the request")),
+            patch("funding.jobs.read_rows", side_effect=AssertionError("parsed in the request")),
         ):
             if step == "preview":
                 response = bureau_client.post("/funding/import/", {"file": SimpleUploadedFile("big.csv", content)})

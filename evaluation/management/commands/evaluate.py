@@ -75,7 +75,7 @@ class Command(BaseCommand):
         if options["save"]:
             run = evaluation_run_start(actor=None, parameters={"year_min": year_min, "year_max": year_max})
             run.refresh_from_db()
-            self.stderr.write(f"run {run.pk}: {run.status} {run.fingerprint}")
+            self.stderr.write(f"run {run.pk}: {run.job.status} {run.fingerprint}")
         results = evaluation_results(year_min=year_min, year_max=year_max)
         fmt = options["format"]
         if fmt == "json":

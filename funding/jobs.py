@@ -1,9 +1,9 @@
-"""Background work of the funding pages, as jobs (jobs/): the task gets a job id, reads the job's stored file, and
-calls the import service; jobs.services.job_run records start, progress, the result or the reason it failed."""
+"""The work of funding's job kinds (import check, import, export), registered with the jobs app in
+funding.apps.FundingConfig.ready(): the one job task (jobs.tasks) finds it by the job's kind and runs it through
+jobs.services.job_run, which records start, progress, the result or the reason it failed."""
 
 import tempfile
 
-from celery import shared_task
 from django.conf import settings
 from django.core.files import File
 from django.utils.translation import gettext as _
@@ -11,10 +11,8 @@ from django.utils.translation import gettext as _
 from core.api.renderers import EXPORT_PROGRESS_ROWS, CSVRenderer, XLSXRenderer
 from core.constants import EXPORT_CHUNK_SIZE
 from core.exporters import rows_write
-from jobs.choices import JOB_TASKS, JobKind
 from jobs.models import Job
-from jobs.services import JobOutput, JobRefused, job_run
-from jobs.tasks import JOB_TASK_OPTIONS
+from jobs.services import JobOutput, JobRefused
 
 from . import threesixtygiving
 from .choices import RecordStatus
@@ -29,7 +27,7 @@ from .exports import (
 from .importers import ImportFileError, funding_records_import, read_rows
 from .tables import FundingRecordTable
 
-__all__ = ["funding_export_task", "funding_import_confirm_task", "funding_import_preview_task"]
+__all__ = ["funding_export_work", "funding_import_confirm_work", "funding_import_preview_work"]
 
 
 def _import(job: Job, progress, *, dry_run: bool) -> dict:
@@ -58,21 +56,16 @@ def _import(job: Job, progress, *, dry_run: bool) -> dict:
 
 
 # Safe to run again after a worker died (acks_late redelivery): the import is one transaction, all rows or none.
-@shared_task(bind=True, name=JOB_TASKS[JobKind.IMPORT_PREVIEW], **JOB_TASK_OPTIONS)
-def funding_import_preview_task(self, job_id: int) -> None:
-    job_run(
-        job_id=job_id, beat=not self.request.is_eager, work=lambda job, progress: _import(job, progress, dry_run=True)
-    )
+def funding_import_preview_work(job: Job, progress) -> dict:
+    return _import(job, progress, dry_run=True)
 
 
-@shared_task(bind=True, name=JOB_TASKS[JobKind.IMPORT_CONFIRM], **JOB_TASK_OPTIONS)
-def funding_import_confirm_task(self, job_id: int) -> None:
-    job_run(
-        job_id=job_id, beat=not self.request.is_eager, work=lambda job, progress: _import(job, progress, dry_run=False)
-    )
+def funding_import_confirm_work(job: Job, progress) -> dict:
+    return _import(job, progress, dry_run=False)
 
 
-def _export(job: Job, progress) -> JobOutput:
+# Safe to run again after a worker died: an export only reads, and a redelivered task writes the file anew.
+def funding_export_work(job: Job, progress) -> JobOutput:
     """Write the export the request described (its owner's rows, its filters, columns and format) to a file."""
     parameters = job.parameters
     try:
@@ -124,7 +117,7 @@ def _portal_export(job: Job, queryset, total: int, progress) -> JobOutput:
     queryset = queryset.select_related("fieldlab", "hub", "bureau", "funder", "activity_type").order_by(
         *parameters.get("ordering") or FUNDING_RECORD_ORDERING
     )
-    output = tempfile.TemporaryFile()  # noqa: SIM115 (handed to the job's storage; see _export)
+    output = tempfile.TemporaryFile()  # noqa: SIM115 (handed to the job's storage; see funding_export_work)
     rows = rows_write(
         parameters.get("format", "csv"),
         header=FundingRecordTable.export_keys(),
@@ -159,7 +152,7 @@ def _threesixtygiving_export(job: Job, queryset, progress) -> JobOutput:
             yield item
 
     stream = counted(records.iterator(chunk_size=EXPORT_CHUNK_SIZE))
-    output = tempfile.TemporaryFile()  # noqa: SIM115 (handed to the job's storage; see _export)
+    output = tempfile.TemporaryFile()  # noqa: SIM115 (handed to the job's storage; see funding_export_work)
     fmt = job.parameters.get("format")
     if fmt == "xlsx":
         XLSXRenderer().write(threesixtygiving.CSV_HEADER, (threesixtygiving.spreadsheet_row(r) for r in stream), output)
@@ -174,9 +167,3 @@ def _threesixtygiving_export(job: Job, queryset, progress) -> JobOutput:
             output.write(chunk)
     output.seek(0)
     return JobOutput(result={"rows": rows}, file=File(output, name=job.filename), filename=job.filename)
-
-
-# Safe to run again after a worker died: an export only reads, and a redelivered task writes the file anew.
-@shared_task(bind=True, name=JOB_TASKS[JobKind.EXPORT], **JOB_TASK_OPTIONS)
-def funding_export_task(self, job_id: int) -> None:
-    job_run(job_id=job_id, beat=not self.request.is_eager, work=_export)
