@@ -9,8 +9,5 @@ class FundingConfig(AppConfig):
     def ready(self):
         # Registers the job tasks, so jobs.services' send-by-name (jobs.choices.JOB_TASKS) finds them in every
         # process, web included: with no broker the signature then runs the task eagerly.
+        # No signal receivers: the rollups are moved by explicit calls in funding/services.py (funding/rollups.py).
         from . import tasks  # noqa: F401
-        from .rollups import rollup_signals_connect
-
-        # Every save and delete of a funding record keeps the approved-funding rollups, in its own transaction.
-        rollup_signals_connect()

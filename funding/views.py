@@ -43,6 +43,7 @@ from .selectors import ZERO, funding_by_source_and_year
 from .services import (
     funding_record_create,
     funding_record_delete,
+    funding_record_step,
     funding_record_update,
 )
 from .tables import FunderTable, FundingRecordTable
@@ -265,6 +266,7 @@ def _workflow(request, pk, *, action: str, done: str):
     return workflow_step_response(
         request,
         record,
+        step=funding_record_step,
         action=action,
         done=done % {"id": record.pk},
         default_next=reverse("funding:funding_record_detail", args=[pk]),
