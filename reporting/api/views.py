@@ -9,8 +9,8 @@ from core import policy
 from core.api.views import ReadOnlyApiViewSet
 from review.filtersets import ReportingPeriodFilterSet
 from review.models import ReportingPeriod
+from review.services import reporting_period_close, reporting_period_reopen
 
-from .. import services
 from . import serializers
 
 __all__ = ["ReportingPeriodViewSet"]
@@ -44,8 +44,8 @@ class ReportingPeriodViewSet(ReadOnlyApiViewSet):
 
     @action(detail=False, methods=["post"])
     def close(self, request):
-        return self._period_action(request, services.reporting_period_close)
+        return self._period_action(request, reporting_period_close)
 
     @action(detail=False, methods=["post"])
     def reopen(self, request):
-        return self._period_action(request, services.reporting_period_reopen)
+        return self._period_action(request, reporting_period_reopen)
