@@ -2,9 +2,9 @@
 
 Two levels (funding/models.py): ``FundingRollup`` per recipient × year × source × kind × realisation × activity type,
 and ``FundingRollupTotal`` without the recipient (recipient kind instead); beside them ``FundingStatusCount``, the
-number of records of every status per recipient × year (the dashboard's reporting status panel). Readers
-(funding/selectors.py, evaluation/selectors/funding.py, the checks) take the coarse level unless the question names
-a recipient, a hub or a province.
+number of records of every status per recipient × year (the dashboard's reporting status panel). The one reader is
+funding/selectors.py (the evaluation reads through it): the coarse level unless the question names a recipient, a
+hub or a province. The reporting status panel (reporting/selectors.py) reads the status counts.
 
 **The update.** ``funding_rollup_apply(removed=…, added=…)`` takes what records counted before a write and what they
 count after it (``FundingRecord.rollup_contribution()``: the group, status and amount; only approved ones add to the

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -39,7 +38,7 @@ from .exports import PORTAL_EXPORT
 from .filtersets import FunderFilterSet, FundingRecordFilterSet
 from .importers import ImportFileError, check_file, import_template_xlsx
 from .models import Funder, FundingRecord
-from .selectors import ZERO, funding_by_source_and_year
+from .selectors import approved_total, funder_funding, records_total
 from .services import (
     funding_record_create,
     funding_record_delete,
@@ -65,9 +64,7 @@ class FunderListView(PortalListView):
     table = FunderTable
 
     def base_queryset(self):
-        return Funder.objects.select_related("province").annotate(
-            approved_total=Sum("funding_records__amount", filter=Q(funding_records__status="approved"), default=ZERO)
-        )
+        return Funder.objects.select_related("province").annotate(approved_total=approved_total())
 
 
 class FunderDetailView(PortalDetailView):
@@ -76,14 +73,7 @@ class FunderDetailView(PortalDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["matrix"] = funding_by_source_and_year(
-            queryset=FundingRecord.objects.approved().filter(funder=self.object)
-        )
-        context["recipient_count"] = (
-            FundingRecord.objects.approved()
-            .filter(funder=self.object)
-            .aggregate(n=Count("fieldlab", distinct=True) + Count("hub", distinct=True))["n"]
-        )
+        context.update(funder_funding(self.object))  # matrix, recipient_count
         # "Add funding" opens the funding form with this funder (and its source) filled in.
         context["may_add_funding"] = policy.can(self.request.user, policy.Action.ADD, FundingRecord)
         return context
@@ -179,7 +169,7 @@ class FundingRecordListView(PortalListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # The total of the whole filtered view (not just this page), summed by the database.
-        context["view_total"] = self.object_list.aggregate(total=Sum("amount", default=ZERO))["total"]
+        context["view_total"] = records_total(self.object_list)
         return context
 
 

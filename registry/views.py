@@ -1,7 +1,7 @@
 """Registry pages: lists (filters, search, sort, pages, export), detail pages and bureau editing."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q, Sum
+from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,8 +20,8 @@ from core.views import (
     model_choices,
     service_form,
 )
-from funding.models import FundingRecord, FundingRollup
-from funding.selectors import ZERO, funding_by_source_and_year
+from funding.models import FundingRecord
+from funding.selectors import approved_total, recipient_funding_matrix
 
 from . import forms
 from .choices import CompanySize, FieldlabStatus, PartnerKind, TnoType
@@ -60,18 +60,10 @@ class HubDetailView(PortalDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         hub = self.object
-        # Approved funding from its per-recipient rollup (funding/rollups.py), not the records.
-        approved = FundingRollup.objects.filter(Q(hub=hub) | Q(fieldlab__hub=hub))
-        context["matrix"] = funding_by_source_and_year(queryset=approved)
+        context["matrix"] = recipient_funding_matrix(hub=hub)
         # order_by explicitly: Meta.ordering is not applied to a query with GROUP BY (the Sum).
         context["fieldlabs"] = (
-            hub.fieldlabs.select_related("province")
-            .annotate(
-                approved_total=Sum(
-                    "funding_records__amount", filter=Q(funding_records__status="approved"), default=ZERO
-                )
-            )
-            .order_by("name")
+            hub.fieldlabs.select_related("province").annotate(approved_total=approved_total()).order_by("name")
         )
         context["periods"] = hub.reporting_periods.order_by("-year")
         context["coordinator_count"] = hub.coordinators.filter(is_active=True).count()
@@ -101,9 +93,7 @@ class FieldlabListView(PortalListView):
     table = FieldlabTable
 
     def base_queryset(self):
-        return Fieldlab.objects.select_related("hub", "province").annotate(
-            approved_total=Sum("funding_records__amount", filter=Q(funding_records__status="approved"), default=ZERO)
-        )
+        return Fieldlab.objects.select_related("hub", "province").annotate(approved_total=approved_total())
 
 
 class FieldlabDetailView(PortalDetailView):
@@ -116,7 +106,7 @@ class FieldlabDetailView(PortalDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         fieldlab = self.object
-        context["matrix"] = funding_by_source_and_year(queryset=FundingRollup.objects.filter(fieldlab=fieldlab))
+        context["matrix"] = recipient_funding_matrix(fieldlab=fieldlab)
         records = FundingRecord.objects.filter(fieldlab=fieldlab).select_related("funder", "activity_type")
         context["records"] = policy.visible_to(self.request.user, records)
         participations = Participation.objects.filter(fieldlab=fieldlab)
