@@ -213,7 +213,7 @@ def test_the_query_count_does_not_grow_with_the_rows(world, dry_run):
         "SELECT registry_fieldlab",
         "SELECT funding_funder",
         "SELECT evaluation_activitytype",
-        "SELECT reporting_reportingperiod",
+        "SELECT review_reportingperiod",
         "SAVEPOINT",
         "SELECT funding_fundingrecord",  # the stored unique keys of those years and recipients
     ]
