@@ -8,7 +8,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyInline, ServiceAdmin
-from review.admin_base import ReviewableAdmin
+from review.admin_base import ReviewableAdmin, workflow_actions
+from review.workflow import workflow_transition
 
 from .models import (
     ActivityType,
@@ -97,6 +98,7 @@ class MeasurementAdmin(ReviewableAdmin):
     list_select_related = ("indicator", "activity_type", "fieldlab", "hub")
     search_fields = ("fieldlab__name", "hub__name", "indicator__name")
     autocomplete_fields = ("fieldlab", "hub")
+    actions = workflow_actions(workflow_transition)  # a measurement's step is the workflow's alone
 
     def service_create(self, *, actor, data):
         return measurement_create(actor=actor, **data)

@@ -12,11 +12,12 @@ __all__ = ["CHECKS", "recommendation_checks"]
 
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from core.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
 from funding.choices import Source
+from funding.selectors import activity_type_funding
 from registry.selectors import companies_reached
 
 from .choices import CheckStatus, LeadLevel, RecommendationCode, ScopeDecision
@@ -51,23 +52,10 @@ def check_national_modules(*, year_min: int, year_max: int) -> dict:
     """1. Clear modules, filled in and financed together with the regions: every activity type (module) should have
     approved regional co-financing in the window."""
     rows = list(
+        # Each type's approved funding, by funding's selector (one query with the list).
         ActivityType.objects.order_by("sort_order", "name").annotate(
-            # Approved funding from its coarse rollup (funding/rollups.py): a few rows per activity type.
-            regional=Sum(
-                "funding_rollup_totals__amount",
-                filter=Q(
-                    funding_rollup_totals__source=Source.REGIONAL,
-                    funding_rollup_totals__year__gte=year_min,
-                    funding_rollup_totals__year__lte=year_max,
-                ),
-            ),
-            total=Sum(
-                "funding_rollup_totals__amount",
-                filter=Q(
-                    funding_rollup_totals__year__gte=year_min,
-                    funding_rollup_totals__year__lte=year_max,
-                ),
-            ),
+            regional=activity_type_funding(year_min=year_min, year_max=year_max, source=Source.REGIONAL),
+            total=activity_type_funding(year_min=year_min, year_max=year_max),
         )
     )
     records = [

@@ -24,10 +24,10 @@ from django.utils.translation import gettext as _
 
 from core.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN, YEAR_MAX, YEAR_MIN
 from funding.choices import FundingKind, Realisation, RecipientKind, Source
+from funding.selectors import GROUP_KEYS, FundingFilters
 from registry.models import Hub
 
 from .models import ActivityType
-from .selectors.funding import GROUP_KEYS, FundingFilters
 
 # The query parameters of funding-totals (and of FundingFilters: `source` fills its `sources`).
 FILTER_KEYS = ("year_min", "year_max", "recipient_kind", "hub", "source", "activity_type", "kind", "realisation")

@@ -15,7 +15,7 @@ from django.db.models import Count, Max, Sum
 
 from core.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
 from funding.choices import RecipientKind
-from funding.models import FundingRecord
+from funding.selectors import FundingFilters, approved_funding, funding_cumulative, funding_leverage, funding_totals
 from registry.models import Participation
 from registry.selectors import companies_reached
 
@@ -32,14 +32,10 @@ from .models import (
 )
 from .selectors import (
     ZERO,
-    FundingFilters,
     approved_measurements,
     cost_per_output,
     effectiveness_tables,
     efficiency_by_activity_type,
-    funding_cumulative,
-    funding_leverage,
-    funding_totals,
     jsonable,
     measured_reach_by_year,
     money,
@@ -97,7 +93,7 @@ def evaluation_data_fingerprint(*, year_min: int = EVALUATION_YEAR_MIN, year_max
     """(sha256 hex, per-table summary) of everything an evaluation over the window reads. Fixed number of queries."""
     summary = {
         "funding_records": _table_summary(
-            FundingRecord.objects.approved().filter(year__gte=year_min, year__lte=year_max), "amount"
+            approved_funding(FundingFilters(year_min=year_min, year_max=year_max)), "amount"
         ),
         "measurements": _table_summary(approved_measurements(year_min=year_min, year_max=year_max), "value"),
         "output_targets": _table_summary(OutputTarget.objects.filter(year__gte=year_min, year__lte=year_max), "value"),

@@ -29,7 +29,7 @@ from core.models import localized_values
 from core.restriction import visible_object_or_404
 from core.templatetags.portal import eur
 from funding.choices import RecipientKind
-from funding.selectors import source_year_matrix
+from funding.selectors import FundingFilters, funding_leverage, funding_totals, source_year_matrix
 from jobs.choices import JobStatus
 from registry.selectors import companies_reached
 
@@ -54,9 +54,9 @@ def _window(request) -> tuple[int, int, dict]:
 
 
 def _funding_matrix(year_min: int, year_max: int) -> dict:
-    """Approved fieldlab funding per source × year from the evaluation's funding_totals (one grouped query)."""
-    filters = selectors.FundingFilters(year_min=year_min, year_max=year_max, recipient_kind=RecipientKind.FIELDLAB)
-    return source_year_matrix(selectors.funding_totals(group_by=["source", "year"], filters=filters))
+    """Approved fieldlab funding per source × year from funding's funding_totals (one grouped query)."""
+    filters = FundingFilters(year_min=year_min, year_max=year_max, recipient_kind=RecipientKind.FIELDLAB)
+    return source_year_matrix(funding_totals(group_by=["source", "year"], filters=filters))
 
 
 def _names():
@@ -194,8 +194,8 @@ def _recommendations(year_min: int, year_max: int) -> list[dict]:
 def index(request):
     year_min, year_max, errors = _window(request)
     types, indicators = _names()
-    fieldlabs = selectors.FundingFilters(year_min=year_min, year_max=year_max, recipient_kind=RecipientKind.FIELDLAB)
-    leverage = selectors.funding_leverage(filters=fieldlabs)
+    fieldlabs = FundingFilters(year_min=year_min, year_max=year_max, recipient_kind=RecipientKind.FIELDLAB)
+    leverage = funding_leverage(filters=fieldlabs)
     matrix = _funding_matrix(year_min, year_max)
     context = {
         "year_min": year_min,
@@ -220,8 +220,8 @@ def index(request):
 def _table_rows(table: str, year_min: int, year_max: int) -> tuple[list[dict], str]:
     types, indicators = _names()
     if table == "funding":
-        filters = selectors.FundingFilters(year_min=year_min, year_max=year_max, recipient_kind=RecipientKind.FIELDLAB)
-        return selectors.funding_totals(group_by=["source", "year"], filters=filters), "fieldlab-funding"
+        filters = FundingFilters(year_min=year_min, year_max=year_max, recipient_kind=RecipientKind.FIELDLAB)
+        return funding_totals(group_by=["source", "year"], filters=filters), "fieldlab-funding"
     if table == "effectiveness":
         return selectors.effectiveness_tables(year_min=year_min, year_max=year_max)["by_year"], "effectiveness"
     if table == "efficiency":

@@ -1,17 +1,18 @@
 """Admin of funders and funding records: the policy decides, the services and the workflow write.
 
-Status and review fields are read-only; records move through the workflow with ReviewableAdmin's actions, and a
-change to an approved record's amount (or anything else it counts) sends it back to review, as on every other path.
+Status and review fields are read-only; records move through the workflow with the submit and approve actions, which
+step them with funding_record_step (the rollups move with them), and a change to an approved record's amount (or
+anything else it counts) sends it back to review, as on every other path.
 """
 
 from django.contrib import admin
 
 from core.admin import ReadOnlyInline, ServiceAdmin
 from registry.models import Fieldlab, Hub
-from review.admin_base import WORKFLOW_FIELDS, ReviewableAdmin
+from review.admin_base import WORKFLOW_FIELDS, ReviewableAdmin, workflow_actions
 
 from .models import Funder, FundingRecord, FundingRollup, FundingRollupTotal, FundingStatusCount
-from .services import funding_record_create, funding_record_delete, funding_record_update
+from .services import funding_record_create, funding_record_delete, funding_record_step, funding_record_update
 
 
 @admin.register(Funder)
@@ -43,6 +44,7 @@ class FundingRecordAdmin(ReviewableAdmin):
     autocomplete_fields = ("fieldlab", "hub", "funder")
     readonly_fields = (*WORKFLOW_FIELDS, "created_at", "updated_at")
     date_hierarchy = "created_at"
+    actions = workflow_actions(funding_record_step)
 
     def service_create(self, *, actor, data):
         return funding_record_create(actor=actor, **data)

@@ -12,13 +12,11 @@ class FundingConfig(AppConfig):
 
         from .extensions import extensions_register
         from .jobs import funding_export_work, funding_import_confirm_work, funding_import_preview_work
-        from .rollups import rollup_signals_connect
 
         # The registry's hub and fieldlab pages show funding through the extension points they name.
         extensions_register()
 
-        # Every save and delete of a funding record keeps the approved-funding rollups, in its own transaction.
-        rollup_signals_connect()
+        # No signal receivers: the rollups are moved by explicit calls in funding/services.py (funding/rollups.py).
 
         # The work of funding's job kinds, in every process (web included: with no broker a job runs eagerly there).
         job_kind_register(JobKind.IMPORT_PREVIEW, work=funding_import_preview_work)

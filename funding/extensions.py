@@ -6,27 +6,23 @@ of a hub's page show each fieldlab's approved total. This module provides them a
 name.
 """
 
-from django.db.models import Q
-
 from core import extensions, policy
 
-from .models import FundingRecord, FundingRollup
-from .selectors import funding_by_source_and_year, with_approved_total
+from .models import FundingRecord
+from .selectors import recipient_funding_matrix, with_approved_total
 
 __all__ = ["extensions_register"]
 
 
 def hub_funding(*, request, obj) -> dict:
-    # Approved funding from its per-recipient rollup (funding/rollups.py), not the records: the hub's own and its
-    # fieldlabs'.
-    approved = FundingRollup.objects.filter(Q(hub=obj) | Q(fieldlab__hub=obj))
-    return {"matrix": funding_by_source_and_year(queryset=approved)}
+    # Approved funding from its per-recipient rollup (funding/rollups.py): the hub's own and its fieldlabs'.
+    return {"matrix": recipient_funding_matrix(hub=obj)}
 
 
 def fieldlab_funding(*, request, obj) -> dict:
     records = FundingRecord.objects.filter(fieldlab=obj).select_related("funder", "activity_type")
     return {
-        "matrix": funding_by_source_and_year(queryset=FundingRollup.objects.filter(fieldlab=obj)),
+        "matrix": recipient_funding_matrix(fieldlab=obj),
         "records": policy.visible_to(request.user, records),
         # "Add funding" opens the funding form with this fieldlab filled in, for whoever may add a record for it.
         "may_add_funding": policy.can(request.user, policy.Action.ADD, FundingRecord(fieldlab=obj)),

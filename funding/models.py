@@ -5,7 +5,7 @@ from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, router, transaction
+from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.functional import lazy
@@ -106,23 +106,6 @@ class RollupContribution(NamedTuple):
         """The coarse group's key (no recipient), as FundingRollupTotal.group_key stores it."""
         tail = f"{self.year}|{self.source}|{self.kind}|{self.realisation}|{self.activity_type_id or 0}"
         return f"{self.recipient_kind}|{tail}"
-
-
-# The record's columns a rollup group is made of, plus what it sums: loaded together, a record knows what it counts.
-ROLLUP_ATTNAMES = frozenset(
-    {
-        "fieldlab_id",
-        "hub_id",
-        "bureau_id",
-        "year",
-        "source",
-        "kind",
-        "realisation",
-        "activity_type_id",
-        "amount",
-        "status",
-    }
-)
 
 
 class FundingRecordQuerySet(models.QuerySet):
@@ -250,16 +233,6 @@ class FundingRecord(ReviewableModel, ProvenanceModel):
 
     # --- what the record adds to the approved-funding rollups (funding/rollups.py keeps them) ---------------------
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        # What the stored row counts, remembered at load: a later save or delete takes exactly this out of the
-        # rollups, without reading the row again. A partial load (only()/defer()) remembers nothing; the rollup
-        # hook then reads the stored row itself.
-        if ROLLUP_ATTNAMES.issubset(field_names):
-            instance._rollup_stored = instance.rollup_contribution()
-        return instance
-
     def rollup_contribution(self) -> "RollupContribution":
         """What this record adds to the rollups as it is now: its group, status and amount. Every record counts in
         the status counts; only an approved one in the approved-funding rollups."""
@@ -275,20 +248,6 @@ class FundingRecord(ReviewableModel, ProvenanceModel):
             amount=Decimal(self.amount),
             status=self.status,
         )
-
-    def save(self, *args, **kwargs):
-        # The rollup hook runs in the save's signals; this makes the record and its rollup rows one transaction
-        # even for a caller outside atomic() (services are atomic already: then this is free).
-        with transaction.atomic(
-            using=kwargs.get("using") or router.db_for_write(type(self), instance=self), savepoint=False
-        ):
-            super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        with transaction.atomic(
-            using=kwargs.get("using") or router.db_for_write(type(self), instance=self), savepoint=False
-        ):
-            return super().delete(*args, **kwargs)
 
     @property
     def recipient(self):
@@ -332,7 +291,7 @@ class FundingRecord(ReviewableModel, ProvenanceModel):
 class FundingRollupBase(models.Model):
     """What both rollup levels share: a group of approved records, its summed amount and its number of records.
 
-    Derived data: written only by funding/rollups.py (the hook every write path ends in, and the rebuild). A group
+    Derived data: written only by funding/rollups.py (the update every write path calls, and the rebuild). A group
     whose last approved record goes is deleted, so a rollup never holds a group the records do not have.
     """
 
@@ -392,7 +351,7 @@ class FundingRollupTotal(FundingRollupBase):
 class FundingStatusCount(models.Model):
     """How many funding records, of any status, each recipient has per year and status, and their amount: what the
     reporting status panel (the dashboard's) counts per hub × year × status, and the dashboard's approved fieldlab
-    funding per year with its number of fieldlabs, without reading the records. Kept by the same hook as the rollups
+    funding per year with its number of fieldlabs, without reading the records. Kept by the same update as the rollups
     above; the hub is reached through the recipient at read time (a fieldlab may move to another hub)."""
 
     group_key = models.CharField(max_length=80, unique=True)

@@ -2,11 +2,11 @@
 
 Two levels (funding/models.py): ``FundingRollup`` per recipient × year × source × kind × realisation × activity type,
 and ``FundingRollupTotal`` without the recipient (recipient kind instead); beside them ``FundingStatusCount``, the
-number of records of every status per recipient × year (the dashboard's reporting status panel). Readers
-(funding/selectors.py, evaluation/selectors/funding.py, the checks) take the coarse level unless the question names
-a recipient, a hub or a province.
+number of records of every status per recipient × year (the dashboard's reporting status panel). The one reader is
+funding/selectors.py (the evaluation reads through it): the coarse level unless the question names a recipient, a
+hub or a province. The reporting status panel (reporting/selectors.py) reads the status counts.
 
-**The hook.** ``funding_rollup_apply(removed=…, added=…)`` takes what records counted before a write and what they
+**The update.** ``funding_rollup_apply(removed=…, added=…)`` takes what records counted before a write and what they
 count after it (``FundingRecord.rollup_contribution()``: the group, status and amount; only approved ones add to the
 funding levels, every one to the status counts) and adds the difference to each level: one ``INSERT … ON CONFLICT
 (group_key) DO UPDATE SET amount = amount + excluded.amount`` per level for groups that grow, an ``UPDATE`` for those
@@ -14,14 +14,14 @@ that shrink, then groups left without records are deleted. Adding a difference u
 keeps concurrent writers right: each transaction adds its own change, whatever the others do meanwhile (recomputing
 a group from the records would let two writers each overwrite the other's sum).
 
-**Who calls it.** Every ``save()`` and ``delete()`` of a FundingRecord, whatever the path (the services, hence the
-workflow's steps, the portal, the API, the admin, the report grid, the import; the reference data loader), through
-the signals connected below in ``rollup_signals_connect`` (FundingRecord.save/delete open the transaction they run
-in). What the stored row counted comes from the instance as it was loaded (``FundingRecord.from_db``), or from one
-read of the stored row when the instance was built otherwise.
+**Who calls it.** Explicitly, in the writer's transaction; there is no signal. Every write path ends in
+funding/services.py, which calls it after each create, update, delete, workflow step (``funding_record_step``, which
+review/workflow.py calls back as the step's ``after``) and bulk insert (the spreadsheet import's); the reference
+data loader (funding/reference_data.py) calls it once for what it wrote; the synthetic scale data rebuilds instead.
+A write that goes around all of these (``save()``, ``QuerySet.update``, a raw delete) leaves the rollups behind until
+``manage.py rebuild_rollups``: tests/funding/test_rollups.py proves no receiver does it behind the caller's back.
 
-**Bulk writers** (``bulk_create``, ``bulk_update``, ``QuerySet.update``, COPY: no signals) call the hook themselves,
-in their transaction, once per batch::
+**Bulk writers** (``bulk_create``, ``bulk_update``, ``QuerySet.update``, COPY) call it once per batch::
 
     created = FundingRecord.objects.bulk_create(batch)
     funding_rollup_apply(added=created)                        # records or contributions, any number
@@ -42,7 +42,6 @@ __all__ = [
     "funding_rollup_apply",
     "funding_rollup_differences",
     "funding_rollups_rebuild",
-    "rollup_signals_connect",
 ]
 
 import logging
@@ -52,13 +51,11 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Count, Sum
-from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
 from .models import FundingRecord, FundingRollup, FundingRollupTotal, FundingStatusCount, RollupContribution
 
 ZERO = Decimal("0.00")
 logger = logging.getLogger(__name__)
-_UNKNOWN = object()  # an instance whose stored contribution was not remembered at load
 
 Contribution = RollupContribution | FundingRecord | None
 
@@ -182,53 +179,10 @@ def funding_rollup_apply(*, removed: Iterable[Contribution] = (), added: Iterabl
                     model.objects.filter(group_key__in=emptied, records__lte=0).delete()
 
 
-# --- the hook on every save and delete ------------------------------------------------------------------------
-
-
-def _stored_contribution(instance: FundingRecord) -> RollupContribution | None:
-    """What the stored row counts now: remembered at load, or read once (an instance built by hand with a pk)."""
-    stored = getattr(instance, "_rollup_stored", _UNKNOWN)
-    if stored is not _UNKNOWN:
-        return stored
-    if instance.pk is None:
-        return None
-    row = FundingRecord.objects.filter(pk=instance.pk).first()
-    return row.rollup_contribution() if row is not None else None
-
-
-def _before_save(sender, instance: FundingRecord, **kwargs) -> None:
-    instance._rollup_before = _stored_contribution(instance)
-
-
-def _after_save(sender, instance: FundingRecord, **kwargs) -> None:
-    after = instance.rollup_contribution()
-    funding_rollup_apply(removed=[instance.__dict__.pop("_rollup_before", None)], added=[after])
-    instance._rollup_stored = after  # a second save of the same instance starts from here
-
-
-def _before_delete(sender, instance: FundingRecord, **kwargs) -> None:
-    instance._rollup_before = _stored_contribution(instance)
-
-
-def _after_delete(sender, instance: FundingRecord, **kwargs) -> None:
-    funding_rollup_apply(removed=[instance.__dict__.pop("_rollup_before", None)])
-    instance._rollup_stored = None
-
-
-def rollup_signals_connect() -> None:
-    """Connect the hook to every save and delete of a funding record (FundingConfig.ready calls this once)."""
-    uid = "funding.rollups"
-    pre_save.connect(_before_save, sender=FundingRecord, dispatch_uid=uid)
-    post_save.connect(_after_save, sender=FundingRecord, dispatch_uid=uid)
-    pre_delete.connect(_before_delete, sender=FundingRecord, dispatch_uid=uid)
-    post_delete.connect(_after_delete, sender=FundingRecord, dispatch_uid=uid)
-
-
 # --- repair ----------------------------------------------------------------------------------------------------
 
 # The group keys built in SQL exactly as RollupContribution.group_key / total_key build them in Python. `||` and
-# CAST … AS VARCHAR mean the same in PostgreSQL and SQLite. Copied into the migration that creates the tables
-# (funding/migrations/0005_approved_funding_rollups.py), which must not import this module.
+# CAST … AS VARCHAR mean the same in PostgreSQL and SQLite.
 _RECIPIENT_KIND_SQL = (
     "CASE WHEN fieldlab_id IS NOT NULL THEN 'fieldlab' WHEN hub_id IS NOT NULL THEN 'hub' ELSE 'bureau' END"
 )

@@ -3,6 +3,16 @@
 Funding records are reviewable items: who may write them is accounts/policy.py's business, their workflow
 (draft → submitted → approved / returned, closed periods, back to review on a counted change) is
 review/workflow.py's. Only approved records count in evaluations.
+
+**The rollups.** Every write here also moves the approved-funding rollups and the status counts
+(funding/rollups.py), by an explicit ``funding_rollup_apply`` in the same transaction: what the record counted
+before (read under the row lock) out, what it counts after in. No signal does this behind the caller's back, so a
+write that bypasses these services (``save()``, ``QuerySet.update``, a raw delete) leaves the rollups behind; such a
+writer calls ``funding_rollup_apply`` itself (the reference data loader, the scale data's rebuild) or is repaired
+with ``manage.py rebuild_rollups``. The workflow's steps go through ``funding_record_step``, which hands
+review/workflow.py the rollups' update as its ``after``: every caller that steps a funding record (the portal's
+buttons, the API, the admin's actions, the hub report's submit and review) calls that function, never
+``workflow_transition`` itself.
 """
 
 from django.db import connection, transaction
@@ -25,6 +35,18 @@ from .fields import EDITABLE_FIELDS
 from .models import FundingRecord
 from .rollups import funding_rollup_apply
 
+__all__ = [
+    "COUNTED_FIELDS",
+    "funding_record_approve",
+    "funding_record_create",
+    "funding_record_delete",
+    "funding_record_return",
+    "funding_record_step",
+    "funding_record_submit",
+    "funding_record_update",
+    "funding_records_bulk_create",
+]
+
 # A record's author may set EDITABLE_FIELDS (funding/fields.py, the one list of a record's fields); status and review
 # fields move only through the workflow.
 # Changing one of these on an approved record changes what the evaluation counts: it goes back to review.
@@ -44,7 +66,9 @@ def funding_record_create(*, actor: User, closed: ClosedPeriods | None = None, *
     record = FundingRecord(created_by=actor)
     apply_changes(record, fields, allowed=EDITABLE_FIELDS)
     workflow_prepare_new(record, actor=actor, requested=requested, closed=closed)
-    return audited_save(record, actor=actor, reason="created")
+    audited_save(record, actor=actor, reason="created")
+    funding_rollup_apply(added=[record])
+    return record
 
 
 # Rows per INSERT of a bulk write: large enough that 100k rows take a hundred statements, small enough for SQLite's
@@ -59,8 +83,8 @@ def funding_records_bulk_create(*, records: list[FundingRecord], actor: User, re
     The one bulk writer of funding records (the spreadsheet import's). The caller has prepared every record as
     funding_record_create would (workflow_prepare_new: permission, open period, status) and checked the model's
     rules (importers.py does that set-wise); the database's constraints guard this write as they guard every other:
-    a violation raises IntegrityError and nothing is saved. The bulk insert sends no save signals, so the rollups of
-    approved funding (funding/rollups.py) are told here, after the insert, inside this transaction.
+    a violation raises IntegrityError and nothing is saved. The rollups of approved funding (funding/rollups.py)
+    are told here once for the whole batch, after the insert, inside this transaction.
 
     On PostgreSQL the rows go in with COPY (ids drawn from the table's sequence first, so the history rows can name
     them); elsewhere with bulk_create_with_history. Both write the same rows.
@@ -136,6 +160,7 @@ def funding_record_update(
 ) -> FundingRecord:
     """Change a record (``closed``: as in funding_record_create)."""
     record = _locked(record)
+    before = record.rollup_contribution()  # what the stored row counts, read under its lock
     policy.require(actor, policy.Action.CHANGE, record)
     # The period the record is in now; workflow_check_edit checks the one it moves to.
     period_check_open(record, closed=closed)
@@ -143,7 +168,9 @@ def funding_record_update(
     if not changed:
         return record
     reason = workflow_check_edit(record, actor=actor, changed=changed, counted=COUNTED_FIELDS, closed=closed)
-    return audited_save(record, actor=actor, reason=reason)
+    audited_save(record, actor=actor, reason=reason)
+    funding_rollup_apply(removed=[before], added=[record])
+    return record
 
 
 @transaction.atomic
@@ -151,16 +178,34 @@ def funding_record_delete(*, record: FundingRecord, actor: User, closed: ClosedP
     record = _locked(record)
     policy.require(actor, policy.Action.DELETE, record)
     period_check_open(record, closed=closed)
+    before = record.rollup_contribution()
     audited_delete(record, actor=actor, reason="deleted")
+    funding_rollup_apply(removed=[before])
+
+
+# --- the workflow's steps ------------------------------------------------------------------------------------
+
+
+def _rollup_after_step(record: FundingRecord, previous_status: str) -> None:
+    # A step moves only the status: the record counted the same group and amount under the status it left.
+    after = record.rollup_contribution()
+    funding_rollup_apply(removed=[after._replace(status=previous_status)], added=[after])
+
+
+def funding_record_step(record: FundingRecord, *, action: str, actor: User, comment: str = "") -> FundingRecord:
+    """One step of the workflow (submit, approve, return) on a funding record, and its rollups in the same
+    transaction. The one way a record's status moves outside create and update: the portal's buttons, the API, the
+    admin's actions and the hub report's submit and review all call this (same signature as workflow_transition)."""
+    return workflow_transition(record, action=action, actor=actor, comment=comment, after=_rollup_after_step)
 
 
 def funding_record_submit(*, record: FundingRecord, actor: User) -> FundingRecord:
-    return workflow_transition(record, action=WorkflowAction.SUBMIT, actor=actor)
+    return funding_record_step(record, action=WorkflowAction.SUBMIT, actor=actor)
 
 
 def funding_record_approve(*, record: FundingRecord, actor: User, comment: str = "") -> FundingRecord:
-    return workflow_transition(record, action=WorkflowAction.APPROVE, actor=actor, comment=comment)
+    return funding_record_step(record, action=WorkflowAction.APPROVE, actor=actor, comment=comment)
 
 
 def funding_record_return(*, record: FundingRecord, actor: User, comment: str) -> FundingRecord:
-    return workflow_transition(record, action=WorkflowAction.RETURN, actor=actor, comment=comment)
+    return funding_record_step(record, action=WorkflowAction.RETURN, actor=actor, comment=comment)

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -39,10 +38,11 @@ from .exports import PORTAL_EXPORT
 from .filtersets import FunderFilterSet, FundingRecordFilterSet
 from .importers import ImportFileError, check_file, import_template_xlsx
 from .models import Funder, FundingRecord
-from .selectors import ZERO, funding_by_source_and_year
+from .selectors import approved_total, funder_funding, records_total
 from .services import (
     funding_record_create,
     funding_record_delete,
+    funding_record_step,
     funding_record_update,
 )
 from .tables import FunderTable, FundingRecordTable
@@ -64,9 +64,7 @@ class FunderListView(PortalListView):
     table = FunderTable
 
     def base_queryset(self):
-        return Funder.objects.select_related("province").annotate(
-            approved_total=Sum("funding_records__amount", filter=Q(funding_records__status="approved"), default=ZERO)
-        )
+        return Funder.objects.select_related("province").annotate(approved_total=approved_total())
 
 
 class FunderDetailView(PortalDetailView):
@@ -75,14 +73,7 @@ class FunderDetailView(PortalDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["matrix"] = funding_by_source_and_year(
-            queryset=FundingRecord.objects.approved().filter(funder=self.object)
-        )
-        context["recipient_count"] = (
-            FundingRecord.objects.approved()
-            .filter(funder=self.object)
-            .aggregate(n=Count("fieldlab", distinct=True) + Count("hub", distinct=True))["n"]
-        )
+        context.update(funder_funding(self.object))  # matrix, recipient_count
         # "Add funding" opens the funding form with this funder (and its source) filled in.
         context["may_add_funding"] = policy.can(self.request.user, policy.Action.ADD, FundingRecord)
         return context
@@ -175,7 +166,7 @@ class FundingRecordListView(PortalListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # The total of the whole filtered view (not just this page), summed by the database.
-        context["view_total"] = self.object_list.aggregate(total=Sum("amount", default=ZERO))["total"]
+        context["view_total"] = records_total(self.object_list)
         return context
 
 
@@ -259,6 +250,7 @@ def _workflow(request, pk, *, action: str, done: str):
     return workflow_step_response(
         request,
         record,
+        step=funding_record_step,
         action=action,
         done=done % {"id": record.pk},
         default_next=reverse("funding:funding_record_detail", args=[pk]),

@@ -20,7 +20,7 @@ from evaluation.models import ActivityType, Indicator, Measurement
 from evaluation.services import measurement_create, measurement_update
 from funding.choices import FundingKind, Realisation
 from funding.models import FundingRecord
-from funding.services import funding_record_create, funding_record_delete, funding_record_update
+from funding.services import funding_record_create, funding_record_delete, funding_record_step, funding_record_update
 from registry.models import Fieldlab, Hub
 from review.choices import HUB_STATUSES, RecordStatus, WorkflowAction
 from review.workflow import period_check_open, workflow_transition
@@ -261,8 +261,10 @@ def report_submit(
     # never tries to submit an item that is already submitted (found by scripts/load_test.py: a 403).
     records = list(_locked(FundingRecord, [r.pk for r in records]))
     measurements = list(_locked(Measurement, [m.pk for m in measurements]))
-    for item in [*records, *measurements]:
-        workflow_transition(item, action=WorkflowAction.SUBMIT, actor=actor)
+    for record in records:
+        funding_record_step(record, action=WorkflowAction.SUBMIT, actor=actor)  # moves the rollups too
+    for measurement in measurements:
+        workflow_transition(measurement, action=WorkflowAction.SUBMIT, actor=actor)
     return ReportOutcome(records=len(records), measurements=len(measurements))
 
 
@@ -302,6 +304,8 @@ def report_review(
     if not items:
         raise ValidationError(_("Nothing of this report is waiting for review."))
     for item in items:
-        workflow_transition(item, action=action, actor=actor, comment=comment)
+        # A funding record's step moves the rollups too; a measurement's is the workflow's alone.
+        step = funding_record_step if isinstance(item, FundingRecord) else workflow_transition
+        step(item, action=action, actor=actor, comment=comment)
     records = sum(1 for item in items if isinstance(item, FundingRecord))
     return ReportOutcome(records=records, measurements=len(items) - records)

@@ -29,6 +29,7 @@ from registry.models import Hub
 from review.choices import WorkflowAction
 from review.services import reporting_period_close, reporting_period_reopen
 from review.web import workflow_step_response
+from review.workflow import workflow_transition
 
 from . import services
 from .selectors import (
@@ -403,6 +404,7 @@ def _measurement_step(request, pk, *, action: str, done: str):
     return workflow_step_response(
         request,
         measurement,
+        step=workflow_transition,  # a measurement's step is the workflow's alone
         action=action,
         done=done % {"id": measurement.pk},
         default_next=reverse("reporting:report_review"),

@@ -12,10 +12,12 @@
 - Every step is one audited save with the step as the history reason.
 
 The services of funding and evaluation call ``workflow_transition`` for the steps and ``workflow_check_edit`` before
-they save a change; nothing else moves ``status``.
+they save a change; nothing else moves ``status``. What a step means beyond the item itself is its app's business,
+passed in by the caller as ``after`` (funding's ``funding_record_step`` moves the approved-funding rollups there):
+this app sits below funding and knows nothing of it.
 """
 
-from collections.abc import Container
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -154,9 +156,20 @@ def _stamp_review(item, *, actor, comment: str) -> None:
 
 
 @transaction.atomic
-def workflow_transition(item: models.Model, *, action: str, actor, comment: str = "") -> models.Model:
+def workflow_transition(
+    item: models.Model,
+    *,
+    action: str,
+    actor,
+    comment: str = "",
+    after: Callable[[models.Model, str], None] | None = None,
+) -> models.Model:
     """Take one step of the workflow on a funding record or measurement, under a row lock. Raises PermissionDenied
-    (policy) or ValidationError (wrong state, closed period, missing comment)."""
+    (policy) or ValidationError (wrong state, closed period, missing comment).
+
+    ``after(item, previous_status)`` runs once the step is saved, in the same transaction and under the same lock:
+    the caller's own consequences of the step (funding passes the rollups' update), with the status the item left,
+    which only this function reads reliably (from the locked row)."""
     transition = TRANSITIONS[action]
     model = type(item)
     # of=self: PostgreSQL cannot lock the nullable side of the outer join to the fieldlab.
@@ -172,12 +185,16 @@ def workflow_transition(item: models.Model, *, action: str, actor, comment: str 
             }
         )
     period_check_open(item)
+    previous = item.status
     item.status = transition.target
     if action == WorkflowAction.SUBMIT:
         item.submitted_at = timezone.now()
     else:
         _stamp_review(item, actor=actor, comment=comment)
-    return audited_save(item, actor=actor, reason=transition.target)
+    audited_save(item, actor=actor, reason=transition.target)
+    if after is not None:
+        after(item, previous)
+    return item
 
 
 def _past(action: str) -> str:

@@ -8,6 +8,7 @@ from accounts.models import Role, User
 from evaluation.models import ActivityType, EvaluationRun
 from funding.choices import FundingKind, Realisation, RecordStatus, Source
 from funding.models import Funder, FundingRecord
+from funding.rollups import funding_rollup_apply
 from jobs.choices import JobKind
 from jobs.models import Job
 from registry.models import Company, Fieldlab, Hub, Participation, Partner, ProgrammeBureau, Province
@@ -115,6 +116,22 @@ class FundingRecordFactory(factory.django.DjangoModelFactory):
     kind = FundingKind.CASH
     realisation = Realisation.REALISED
     status = RecordStatus.APPROVED
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # A factory writes past funding's services (any status, no actor): like every such writer it moves the
+        # approved-funding rollups itself, so the tests' records count as the services' would.
+        record = super()._create(model_class, *args, **kwargs)
+        funding_rollup_apply(added=[record])
+        return record
+
+
+def funding_records_delete(queryset) -> None:
+    """Delete funding records past the services (a test's clean slate), taking what they counted out of the rollups
+    as every writer does: no signal does it behind the delete."""
+    records = list(queryset)
+    FundingRecord.objects.filter(pk__in=[r.pk for r in records]).delete()
+    funding_rollup_apply(removed=records)
 
 
 class ReportingPeriodFactory(factory.django.DjangoModelFactory):

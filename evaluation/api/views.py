@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from core import policy
 from core.api.views import PASSIVE_QUERY_PARAMS, ApiViewMixin, ReadOnlyApiViewSet, RestrictedQuerysetMixin
 from core.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
+from funding.selectors import GROUP_KEYS, FundingFilters, funding_cumulative, funding_leverage_by, funding_totals
 from registry.models import Hub
 from registry.selectors import companies_reached, companies_reached_by_year
 
@@ -110,11 +111,11 @@ FUNDING_FILTER_PARAMS = [
     OpenApiParameter("realisation", str, enum=["planned", "realised"], description="Planned or realised"),
 ]
 GROUP_BY_PARAM = OpenApiParameter(
-    "group_by", str, many=True, explode=True, description="Group keys: " + ", ".join(selectors.GROUP_KEYS)
+    "group_by", str, many=True, explode=True, description="Group keys: " + ", ".join(GROUP_KEYS)
 )
 
 
-def _funding_request(request) -> tuple[tuple[str, ...], selectors.FundingFilters]:
+def _funding_request(request) -> tuple[tuple[str, ...], FundingFilters]:
     try:
         return parse_funding_totals(_params(request))
     except DjangoValidationError as exc:
@@ -132,7 +133,7 @@ class FundingTotalsView(TableView):
     )
     def get(self, request):
         group_by, filters = _funding_request(request)
-        return Response(selectors.jsonable(selectors.funding_totals(group_by=group_by, filters=filters)))
+        return Response(selectors.jsonable(funding_totals(group_by=group_by, filters=filters)))
 
 
 class FundingCumulativeView(TableView):
@@ -153,7 +154,7 @@ class FundingCumulativeView(TableView):
         )
         if filters.year_min > filters.year_max:
             raise ValidationError({"year_max": [_("year_max must not be before year_min.")]})
-        return Response(selectors.jsonable(selectors.funding_cumulative(filters=filters)))
+        return Response(selectors.jsonable(funding_cumulative(filters=filters)))
 
 
 class LeverageView(TableView):
@@ -169,7 +170,7 @@ class LeverageView(TableView):
     )
     def get(self, request):
         group_by, filters = _funding_request(request)
-        return Response(selectors.jsonable(selectors.funding_leverage_by(group_by=group_by, filters=filters)))
+        return Response(selectors.jsonable(funding_leverage_by(group_by=group_by, filters=filters)))
 
 
 class ActivityTypesView(TableView):
@@ -200,8 +201,8 @@ def _activity_type_rows(year_min: int, year_max: int, code: str | None = None) -
     }
     funding = {
         r["activity_type"]: r
-        for r in selectors.funding_totals(
-            group_by=["activity_type"], filters=selectors.FundingFilters(year_min=year_min, year_max=year_max)
+        for r in funding_totals(
+            group_by=["activity_type"], filters=FundingFilters(year_min=year_min, year_max=year_max)
         )
     }
     rows = []

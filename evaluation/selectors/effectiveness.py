@@ -11,11 +11,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import F, Sum
 
 from core.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
+from core.numbers import ONE, RATIO, ZERO, exact_ratio, money, ratio
 
 from ..choices import Verdict
 from ..models import ActivityType, OutputGoal, OutputTarget, VerdictBand
 from .measurements import approved_measurements
-from .numbers import ONE, RATIO, ZERO, exact_ratio, money, ratio
 
 
 def verdict_bands() -> list[tuple[Decimal, str]]:

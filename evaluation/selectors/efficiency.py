@@ -12,14 +12,14 @@ from django.db.models import F, Sum
 from django.db.models.functions import Coalesce
 
 from core.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
+from core.numbers import ZERO, money, per_unit
 from funding.choices import Source
-from funding.models import FundingRollup, FundingRollupTotal
+from funding.selectors import FundingFilters, funding_totals
 from registry.models import Hub
 
 from ..choices import EfficiencyVerdict
 from ..models import ActivityType, EfficiencyNorm, Indicator
 from .measurements import approved_measurements
-from .numbers import ZERO, money, per_unit
 
 
 def _efficiency_verdict(cost_per_unit: Decimal | None, norm: Decimal | None) -> str:
@@ -34,12 +34,9 @@ def cost_per_output(*, year_min: int = EVALUATION_YEAR_MIN, year_max: int = EVAL
     cost in each (cost per company reached, cost per person trained), as the evaluation does. Four queries."""
     codes = dict(ActivityType.objects.values_list("id", "code"))
     indicators = dict(Indicator.objects.values_list("id", "code"))
-    cost = dict(
-        FundingRollupTotal.objects.filter(year__gte=year_min, year__lte=year_max, activity_type__isnull=False)
-        .values_list("activity_type_id")
-        .annotate(amount=Sum("amount"))
-        .values_list("activity_type_id", "amount")
-    )
+    # Approved funding per activity type code (funding's selector; records without a type fall out below).
+    window = FundingFilters(year_min=year_min, year_max=year_max)
+    cost = {row["activity_type"]: row["amount"] for row in funding_totals(group_by=["activity_type"], filters=window)}
     output = {
         (row["activity_type_id"], row["indicator_id"]): row["value"]
         for row in approved_measurements(year_min=year_min, year_max=year_max)
@@ -55,7 +52,7 @@ def cost_per_output(*, year_min: int = EVALUATION_YEAR_MIN, year_max: int = EVAL
     pairs = sorted(set(output) | set(norms), key=lambda p: (codes[p[0]], indicators[p[1]]))
     rows = []
     for type_id, indicator_id in pairs:
-        amount = money(cost.get(type_id))
+        amount = money(cost.get(codes[type_id]))
         units = money(output.get((type_id, indicator_id)))
         norm = norms.get((type_id, indicator_id), {}).get("max_cost_per_unit")
         unit_cost = per_unit(amount, units)
@@ -80,15 +77,15 @@ def regional_cost_per_output(*, year_min: int = EVALUATION_YEAR_MIN, year_max: i
     codes = dict(ActivityType.objects.values_list("id", "code"))
     indicators = dict(Indicator.objects.values_list("id", "code"))
     hub_of = Coalesce(F("hub_id"), F("fieldlab__hub_id"))
+    # Approved regional funding per hub (to the hub or its fieldlabs) and activity type, from funding's selector by
+    # slug and code, keyed here by id like the measurements; the bureau's and untyped funding have no place here.
+    hub_ids = {slug: pk for pk, slug in hubs.items()}
+    type_ids = {code: pk for pk, code in codes.items()}
+    window = FundingFilters(year_min=year_min, year_max=year_max, sources=(Source.REGIONAL,))
     regional = {
-        (row["region"], row["activity_type_id"]): row["amount"]
-        for row in FundingRollup.objects.filter(
-            year__gte=year_min, year__lte=year_max, source=Source.REGIONAL, activity_type__isnull=False
-        )
-        .annotate(region=hub_of)
-        .filter(region__isnull=False)
-        .values("region", "activity_type_id")
-        .annotate(amount=Sum("amount"))
+        (hub_ids[row["hub"]], type_ids[row["activity_type"]]): row["amount"]
+        for row in funding_totals(group_by=["hub", "activity_type"], filters=window)
+        if row["hub"] is not None and row["activity_type"] is not None
     }
     output = {
         (row["region"], row["activity_type_id"], row["indicator_id"]): row["value"]

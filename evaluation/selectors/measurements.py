@@ -6,9 +6,10 @@ __all__ = ["REACH_UNITS", "approved_measurements", "measured_reach_by_year", "me
 
 from django.db.models import Count, F, Sum
 
+from core.numbers import money
+
 from ..choices import IndicatorUnit
 from ..models import Measurement
-from .numbers import money
 
 # Indicators that count companies: what the hubs report as their reach.
 REACH_UNITS = (IndicatorUnit.COMPANIES_REACHED, IndicatorUnit.COMPANIES_PARTICIPATING)

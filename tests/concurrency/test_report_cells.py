@@ -150,7 +150,7 @@ def test_racing_edits_of_one_cell_at_the_same_version_one_wins_the_rest_get_409(
 def test_a_duplicate_cell_race_with_versions_ends_in_one_record_and_clean_conflicts(hub):
     name = hub["name"]
     for attempt in range(5):
-        _cell_records(hub).delete()
+        factories.funding_records_delete(_cell_records(hub))
         clients = [_browser(hub["anna" if i % 2 else "bert"]) for i in range(6)]
         amounts = [f"{1000 + attempt * 10 + i}" for i in range(6)]
         responses = race(
@@ -169,7 +169,7 @@ def test_two_coordinators_submitting_the_same_hub_year_at_once_never_get_a_403(h
     name = hub["name"]
     tech = factories.FieldlabFactory(name="Technologies Added", slug="tech", hub=hub["noord"], start_year=2016)
     for attempt in range(5):
-        FundingRecord.objects.filter(fieldlab__hub=hub["noord"]).delete()
+        factories.funding_records_delete(FundingRecord.objects.filter(fieldlab__hub=hub["noord"]))
         anna, bert = _browser(hub["anna"]), _browser(hub["bert"])
         _save_cell(anna, name, str(100 + attempt), "")
         anna.post("/reports/noord/2019/cells/tech/eu/", {f"cell-{tech.pk}-eu": "5", f"cell-{tech.pk}-eu-version": ""})
@@ -189,7 +189,7 @@ def test_a_cell_edit_racing_a_submit_is_saved_or_a_409_never_a_403(hub):
     name = hub["name"]
     outcomes = Counter()
     for attempt in range(8):
-        _cell_records(hub).delete()
+        factories.funding_records_delete(_cell_records(hub))
         anna, bert = _browser(hub["anna"]), _browser(hub["bert"])
         _save_cell(anna, name, "100", "")
         version = str(_cell_records(hub).get().version)
@@ -217,7 +217,7 @@ def test_a_review_racing_a_submit_of_the_same_hub_year_never_deadlocks(hub):
     bureau = factories.BureauUserFactory(username="bureau-race")
     labs = [factories.FieldlabFactory(hub=hub["noord"], start_year=2016) for _ in range(6)]
     for attempt in range(5):
-        FundingRecord.objects.filter(fieldlab__hub=hub["noord"]).delete()
+        factories.funding_records_delete(FundingRecord.objects.filter(fieldlab__hub=hub["noord"]))
         for lab in labs:
             factories.FundingRecordFactory(fieldlab=lab, year=2019, source="regional", status="submitted", amount=1)
         for lab in reversed(labs):

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from core.constants import EVALUATION_YEAR_MAX, EVALUATION_YEAR_MIN
 from evaluation.filters import parse_funding_filters, parse_funding_totals, parse_group_by, parse_year_window
-from evaluation.selectors import FundingFilters
+from funding.selectors import FundingFilters
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,8 @@ import pytest
 from evaluation import selectors
 from evaluation.models import Measurement, VerdictBand
 from evaluation.results import evaluation_data_fingerprint
-from evaluation.selectors import FundingFilters
+from funding import selectors as funding_selectors
+from funding.selectors import FundingFilters
 from registry.selectors import companies_reached, companies_reached_by_year
 from tests import factories
 
@@ -21,11 +22,11 @@ def _rows(rows, *keys):
 
 def test_total_counts_only_approved(evaluation_data):
     # 100 + 50 + 200 + 300 + 40 + 10 + 60 = 760 over 7 approved records; the draft (999) and returned (888) drop out.
-    assert selectors.funding_totals(group_by=[]) == [{"amount": D("760.00"), "records": 7}]
+    assert funding_selectors.funding_totals(group_by=[]) == [{"amount": D("760.00"), "records": 7}]
 
 
 def test_totals_per_source_and_year(evaluation_data):
-    rows = selectors.funding_totals(group_by=["source", "year"])
+    rows = funding_selectors.funding_totals(group_by=["source", "year"])
     assert _rows(rows, "source", "year") == {
         ("companies", 2016): (D("100.00"), 1),
         ("companies", 2017): (D("300.00"), 1),
@@ -50,29 +51,31 @@ def test_totals_per_source_and_year(evaluation_data):
 
 def test_totals_per_hub_province_fieldlab_and_recipient_kind(evaluation_data):
     # hub: hub-a = F1 (100+50) + F2 (200) + its own record (40) = 390; hub-b = F3 (300+60) = 360; bureau: none = 10.
-    assert _rows(selectors.funding_totals(group_by=["hub"]), "hub") == {
+    assert _rows(funding_selectors.funding_totals(group_by=["hub"]), "hub") == {
         ("hub-a",): (D("390.00"), 4),
         ("hub-b",): (D("360.00"), 2),
         (None,): (D("10.00"), 1),
     }
     # province of the fieldlab: p-one = 350, p-two = 360; hub and bureau records have none: 40 + 10.
-    assert _rows(selectors.funding_totals(group_by=["province"]), "province") == {
+    assert _rows(funding_selectors.funding_totals(group_by=["province"]), "province") == {
         ("p-one",): (D("350.00"), 3),
         ("p-two",): (D("360.00"), 2),
         (None,): (D("50.00"), 2),
     }
-    assert _rows(selectors.funding_totals(group_by=["recipient_kind"]), "recipient_kind") == {
+    assert _rows(funding_selectors.funding_totals(group_by=["recipient_kind"]), "recipient_kind") == {
         ("bureau",): (D("10.00"), 1),
         ("fieldlab",): (D("710.00"), 5),
         ("hub",): (D("40.00"), 1),
     }
     assert _rows(
-        selectors.funding_totals(group_by=["fieldlab", "kind"], filters=FundingFilters(hub="hub-b")), "fieldlab", "kind"
+        funding_selectors.funding_totals(group_by=["fieldlab", "kind"], filters=FundingFilters(hub="hub-b")),
+        "fieldlab",
+        "kind",
     ) == {
         ("f3", "cash"): (D("300.00"), 1),
         ("f3", "in_kind"): (D("60.00"), 1),
     }
-    assert _rows(selectors.funding_totals(group_by=["activity_type"]), "activity_type") == {
+    assert _rows(funding_selectors.funding_totals(group_by=["activity_type"]), "activity_type") == {
         ("activate",): (D("400.00"), 3),
         ("aware",): (D("150.00"), 2),
         ("coord",): (D("10.00"), 1),
@@ -81,7 +84,7 @@ def test_totals_per_hub_province_fieldlab_and_recipient_kind(evaluation_data):
 
 
 def test_filters(evaluation_data):
-    rows = selectors.funding_totals(
+    rows = funding_selectors.funding_totals(
         group_by=["source"], filters=FundingFilters(recipient_kind="fieldlab", year_min=2017, year_max=2019)
     )
     # fieldlab records 2017–2019: national 200 (F2), companies 300 (F3), regional 60 (F3).
@@ -91,7 +94,7 @@ def test_filters(evaluation_data):
         ("regional",): (D("60.00"), 1),
     }
     hub_a_money = FundingFilters(sources=("companies", "regional"), hub="hub-a")
-    rows = selectors.funding_totals(group_by=["year"], filters=hub_a_money)
+    rows = funding_selectors.funding_totals(group_by=["year"], filters=hub_a_money)
     # hub-a: companies 100 (2016), regional 50 (2016) + 40 (2017).
     assert _rows(rows, "year") == {(2016,): (D("150.00"), 2), (2017,): (D("40.00"), 1)}
 
@@ -100,11 +103,11 @@ def test_filters(evaluation_data):
 def test_group_keys_are_parsed_before_a_selector_sees_them(group_by, evaluation_data):
     # A query string or an unknown key is a programming error here; evaluation.filters parses user input.
     with pytest.raises(ValueError, match="group_by"):
-        selectors.funding_totals(group_by=group_by)
+        funding_selectors.funding_totals(group_by=group_by)
 
 
 def test_cumulative_shows_years_without_funding(evaluation_data):
-    rows = selectors.funding_cumulative(filters=FundingFilters(year_min=2015, year_max=2019))
+    rows = funding_selectors.funding_cumulative(filters=FundingFilters(year_min=2015, year_max=2019))
     # 2015: nothing; 2016: 100+50+10 = 160; 2017: 200+300+40 = 540 → 700; 2018: nothing → 700; 2019: 60 → 760.
     assert [(r["year"], r["amount"], r["records"], r["cumulative"]) for r in rows] == [
         (2015, D("0.00"), 0, D("0.00")),
@@ -116,12 +119,12 @@ def test_cumulative_shows_years_without_funding(evaluation_data):
 
 
 def test_leverage(evaluation_data):
-    lev = selectors.funding_leverage()
+    lev = funding_selectors.funding_leverage()
     # private = companies 100 + 300 = 400; public = 50 + 200 + 40 + 10 + 60 = 360.
     assert (lev["private"], lev["public"], lev["total"]) == (D("400.00"), D("360.00"), D("760.00"))
     assert lev["leverage"] == D("1.1111")  # 400 / 360
     assert lev["private_share"] == D("0.5263")  # 400 / 760
-    only_public = selectors.funding_leverage(filters=FundingFilters(sources=("national",)))
+    only_public = funding_selectors.funding_leverage(filters=FundingFilters(sources=("national",)))
     assert only_public["leverage"] == D("0.0000") and only_public["public_per_private"] is None
 
 
@@ -239,13 +242,16 @@ def _grow(data, times=5):
 
 
 SELECTOR_CALLS = {
-    "funding_totals": (lambda: selectors.funding_totals(group_by=["source", "year", "hub", "province", "fieldlab"]), 1),
-    "funding_totals_total": (lambda: selectors.funding_totals(), 1),
-    "funding_cumulative": (
-        lambda: selectors.funding_cumulative(filters=FundingFilters(year_min=2015, year_max=2019)),
+    "funding_totals": (
+        lambda: funding_selectors.funding_totals(group_by=["source", "year", "hub", "province", "fieldlab"]),
         1,
     ),
-    "funding_leverage": (lambda: selectors.funding_leverage(), 1),
+    "funding_totals_total": (lambda: funding_selectors.funding_totals(), 1),
+    "funding_cumulative": (
+        lambda: funding_selectors.funding_cumulative(filters=FundingFilters(year_min=2015, year_max=2019)),
+        1,
+    ),
+    "funding_leverage": (lambda: funding_selectors.funding_leverage(), 1),
     "companies_reached": (lambda: companies_reached(), 1),
     "companies_reached_by_year": (lambda: companies_reached_by_year(), 1),
     "effectiveness_tables": (lambda: selectors.effectiveness_tables(), 5),

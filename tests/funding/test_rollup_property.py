@@ -1,6 +1,8 @@
 """The approved-funding rollups equal the raw aggregate of the records after any sequence of workflow actions, on
-every write path: the services, the API, the report grid, the admin and the spreadsheet import (property-based:
-hypothesis draws the sequences and shrinks a failing one to the shortest).
+every write path: the services, the API, the report grid (cells, submit, review), the admin (forms' services and the
+submit and approve actions), the portal's step and delete buttons and the spreadsheet import (property-based:
+hypothesis draws the sequences and shrinks a failing one to the shortest). No signal keeps the rollups: each path
+must reach funding's services, whose explicit calls move them, for this to hold.
 
 ``funding_rollup_differences`` compares the fine rollup with the records' own GROUP BY and the coarse rollup with
 the fine one; it is empty only when every group agrees in amount and number of records. Runs on PostgreSQL in CI.
@@ -39,7 +41,7 @@ AMOUNTS = st.decimals(min_value=0, max_value=10**7, places=2, allow_nan=False, a
 # the service, so every drawn step does something.
 ACTIONS = st.tuples(
     st.sampled_from(["create", "submit", "approve", "return", "edit", "delete"]),
-    st.sampled_from(["service", "api", "report", "admin", "import"]),
+    st.sampled_from(["service", "api", "report", "admin", "import", "portal"]),
     st.integers(min_value=0, max_value=7),
     st.sampled_from(["amount", "year", "source", "activity_type", "fieldlab", "kind"]),
     AMOUNTS,
@@ -74,6 +76,18 @@ class RollupPropertyTest(TestCase):
         client = Client()
         client.force_login(self.bureau)
         return client
+
+    def admin_action(self, name, record):
+        response = self.admin().post(
+            "/admin/funding/fundingrecord/", {"action": name, "_selected_action": [record.pk], "index": 0}
+        )
+        assert response.status_code == 302
+
+    def portal(self, record, step, data=None):
+        """A record's button on the portal (submit, approve, return, delete): a refused step is a message and a
+        redirect, a refused delete a 409; anything else would mean the path was not taken at all."""
+        response = self.admin().post(f"/funding/{record.pk}/{step}/", data or {})
+        assert response.status_code in ((302, 409) if step == "delete" else (302,)), (step, response.status_code)
 
     def record(self, index):
         records = list(FundingRecord.objects.order_by("pk"))
@@ -137,6 +151,10 @@ class RollupPropertyTest(TestCase):
                 self.api("post", f"/api/v1/funding-records/{record.pk}/submit/", record=record)
             elif path == "report":
                 report_submit(hub=hub, year=year, actor=self.bureau)
+            elif path == "admin":
+                self.admin_action("submit_selected", record)
+            elif path == "portal":
+                self.portal(record, "submit")
             else:
                 funding_record_submit(record=record, actor=self.bureau)
         elif action in ("approve", "return"):
@@ -149,11 +167,9 @@ class RollupPropertyTest(TestCase):
                     hub=hub, year=year, actor=self.bureau, action=action, comment=comment, record_ids=[record.pk]
                 )
             elif path == "admin" and action == "approve":
-                response = self.admin().post(
-                    "/admin/funding/fundingrecord/",
-                    {"action": "approve_selected", "_selected_action": [record.pk], "index": 0},
-                )
-                assert response.status_code == 302
+                self.admin_action("approve_selected", record)
+            elif path == "portal":
+                self.portal(record, action, {"comment": comment})
             elif action == "approve":
                 funding_record_approve(record=record, actor=self.bureau)
             else:
@@ -167,6 +183,8 @@ class RollupPropertyTest(TestCase):
                     report_cell_save(
                         report=report, fieldlab=record.fieldlab, source=record.source, amount=None, actor=self.bureau
                     )
+            elif path == "portal":
+                self.portal(record, "delete")
             else:
                 funding_record_delete(record=record, actor=self.bureau)
 

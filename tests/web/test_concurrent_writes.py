@@ -47,7 +47,7 @@ def test_concurrent_saves_of_the_same_empty_report_cell_make_one_record_and_no_5
     url = f"/reports/noord/2019/cells/{rosf.slug}/regional/"
     coordinator = network["coord_noord"]
     for attempt in range(5):
-        FundingRecord.objects.filter(fieldlab=rosf, year=2019, source="regional").delete()
+        factories.funding_records_delete(FundingRecord.objects.filter(fieldlab=rosf, year=2019, source="regional"))
         clients = [_client_for(coordinator) for _ in range(6)]
         amounts = [f"{1000 + attempt * 10 + i}" for i in range(6)]
         responses = race(

@@ -1,4 +1,5 @@
-"""Rounding of the evaluation's figures, in one place: money to cents, ratios to four decimals.
+"""Rounding of money and ratios, in one place for every app that reports figures (funding's sums, the evaluation's
+tables): money to cents, ratios to four decimals.
 
 Aggregate first, round once at the edge: the database sums (exact decimals), a ratio or mean is computed from those
 exact sums with ``exact_ratio`` and rounded half-up exactly once, when it becomes a figure in a row (``ratio`` to 4
