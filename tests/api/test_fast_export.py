@@ -1,4 +1,4 @@
-"""The funding records' export straight from the database (funding/exports.py) against the serializer path it
+"""The funding records' export straight from the database (funding/api/exporters.py) against the serializer path it
 replaced; exports above EXPORT_STREAM_MAX_ROWS as jobs; XLSX above Excel's limit refused; a broken stream is never
 a clean, shorter file.
 
@@ -16,9 +16,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from core import exporters
-from core.api.renderers import STREAM_FAILED_LINE, ExportStreamFailed
-from funding import exports, tasks
+from core.api.exporters import SerializerExporter
+from core.exporters import base
+from core.exporters.database import DatabaseExporter
+from core.exporters.writers import STREAM_FAILED_LINE, ExportStreamFailed
+from funding import tasks
+from funding.api import exporters
 from funding.api.views import FundingRecordViewSet
 from funding.choices import RecordStatus, Source
 from funding.models import FundingRecord
@@ -77,8 +80,18 @@ def mixed(world):
     return world
 
 
+class SerializerPath(SerializerExporter):
+    """The funding records' list as every other API list exports: the serializer per row (not registered)."""
+
+    queryset = exporters.FundingRecordApiExporter.queryset
+    serializer_class = exporters.FundingRecordApiExporter.serializer_class
+    filterset_class = exporters.FundingRecordApiExporter.filterset_class
+    filename = exporters.FundingRecordApiExporter.filename
+
+
 def export_bytes(client, url, *, fast: bool, monkeypatch) -> bytes:
-    monkeypatch.setattr(FundingRecordViewSet, "export_table", exports.FUNDING_RECORD_EXPORT if fast else None)
+    fast_or_not = exporters.FundingRecordApiExporter if fast else SerializerPath
+    monkeypatch.setattr(FundingRecordViewSet, "exporter", fast_or_not)
     response = client.get(url)
     assert response.status_code == 200, response.content
     return body_of(response)
@@ -149,10 +162,12 @@ def test_above_the_threshold_the_export_is_a_job_with_a_download(mixed, settings
     body = response.json()
     assert response["Location"].endswith(f"/api/v1/jobs/{body['id']}/")
     job = Job.objects.get(pk=body["id"])
-    assert (job.kind, job.filename, job.parameters["fields"]) == (
+    # The job keeps the exporter's registry key and the query (columns included), not a task name.
+    assert (job.kind, job.filename, job.parameters["exporter"], job.parameters["query"]["fields"]) == (
         JobKind.EXPORT,
         "funding-records.csv",
-        ["id", "amount", "evidence_note"],
+        "api:funding-records",
+        ["id,amount,evidence_note"],
     )
     # Eager Celery here ran the job already; on a real broker the worker does (the status is read from the row).
     if job.status == JobStatus.PENDING:
@@ -188,7 +203,7 @@ def test_an_xlsx_job_writes_the_sheet(mixed, settings):
 
 
 def test_xlsx_above_excels_row_limit_is_refused_with_json(mixed, monkeypatch):
-    monkeypatch.setattr(exporters, "XLSX_MAX_DATA_ROWS", 2)
+    monkeypatch.setattr(base, "XLSX_MAX_DATA_ROWS", 2)
     client = mixed.client("bureau")
     response = client.get("/api/v1/funding-records/?format=xlsx")
     assert response.status_code == 400
@@ -204,12 +219,12 @@ def test_a_stream_that_breaks_off_ends_with_an_error_line_and_an_error(mixed, mo
     """Never a clean, shorter file: the last line says the file is incomplete, then the response fails (the server
     aborts the connection without the end of the chunked body)."""
 
-    def lines_then_outage(self, queryset, names=None):
+    def lines_then_outage(self):
         yield b"1,first\r\n"
         yield b"2,second\r\n"
         raise ConnectionError("the database went away")
 
-    monkeypatch.setattr(exports.ExportTable, "csv_lines", lines_then_outage)
+    monkeypatch.setattr(DatabaseExporter, "csv_lines", lines_then_outage)
     response = mixed.client("bureau").get("/api/v1/funding-records/?format=csv")
     assert response.status_code == 200 and response.streaming
     received = []
@@ -224,8 +239,8 @@ def test_a_stream_that_breaks_off_ends_with_an_error_line_and_an_error(mixed, mo
 def test_the_columns_written_as_stored_hold_only_safe_choices():
     """The fast path writes the constrained choice columns without the escaping; that is only right while no choice
     is empty or starts like a formula."""
-    assert exports.choice_columns_need_no_escaping()
-    assert [f.key for f in exports.stored_as_is()] == [
+    assert exporters.choice_columns_need_no_escaping()
+    assert [f.key for f in exporters.stored_as_is()] == [
         "source",
         "kind",
         "realisation",
@@ -261,7 +276,11 @@ def test_a_360giving_export_above_the_bound_is_a_job_with_the_same_file(mixed, s
     response = client.get(url)
     assert response.status_code == 202 and response["Content-Type"] == "application/json"
     job = Job.objects.get(pk=response.json()["id"])
-    assert (job.kind, job.filename, job.parameters["list"]) == (JobKind.EXPORT, f"360giving-grants.{fmt}", "360giving")
+    assert (job.kind, job.filename, job.parameters["exporter"]) == (
+        JobKind.EXPORT,
+        f"360giving-grants.{fmt}",
+        "360giving",
+    )
     if job.status == JobStatus.PENDING:  # eager Celery ran it already; on a real broker the worker does
         tasks.funding_export_task.apply(args=(job.pk,))
     shown = client.get(response["Location"]).json()
@@ -280,7 +299,7 @@ def test_a_360giving_export_above_the_bound_is_a_job_with_the_same_file(mixed, s
 
 
 def test_a_360giving_xlsx_above_excels_row_limit_is_refused_with_json(mixed, monkeypatch):
-    monkeypatch.setattr(exporters, "XLSX_MAX_DATA_ROWS", 2)
+    monkeypatch.setattr(base, "XLSX_MAX_DATA_ROWS", 2)
     response = mixed.client("analyst").get("/api/v1/funding-records/360giving/?format=xlsx")
     assert response.status_code == 400 and response.json()["code"] == "export_too_large"
     assert not Job.objects.exists()
