@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from django.db import connections, transaction
-from django.db.models import F, QuerySet
+from django.db.models import Expression, F, QuerySet, TextField
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -102,6 +102,31 @@ def choices_need_no_escaping(model, columns: Sequence[DatabaseColumn]) -> bool:
     return True
 
 
+class _Cell(Expression):
+    """One column's cell as SQL text (``DatabaseColumn.sql``) over the columns its lookups name, as the ORM compiles
+    them (joins included)."""
+
+    def __init__(self, column: DatabaseColumn, wrap: str):
+        super().__init__(output_field=TextField())
+        self.column, self.wrap = column, wrap
+        self.sources = [F(lookup) for lookup in column.lookups]
+
+    def get_source_expressions(self):
+        return self.sources
+
+    def set_source_expressions(self, exprs):
+        self.sources = list(exprs)
+
+    def as_sql(self, compiler, connection):
+        parts = []
+        for source in self.sources:
+            sql, params = compiler.compile(source)
+            if params:  # a template may repeat a column: only plain column references can be repeated safely
+                raise ValueError(f"{self.column.key}: a cell reads columns, not parameters")
+            parts.append(sql)
+        return self.wrap.format(self.column.sql(*parts)), []
+
+
 class DatabaseExporter(QuerysetExporter):
     """An exporter whose ``columns`` are DatabaseColumns: rows from ``values_list``, CSV from COPY on PostgreSQL."""
 
@@ -152,25 +177,54 @@ class DatabaseExporter(QuerysetExporter):
         # for ever. Where progress has its own connection (a real worker on PostgreSQL: JOBS_PROGRESS_DATABASE) it is
         # told as the rows go; otherwise the heartbeat and the final result are what the job's page shows.
         shares = getattr(progress, "shares_connection", lambda alias: True)
-        report = not (self.copy_supported(queryset) and shares(queryset.db))
-        yield from writers.batched(self.counter.counted(self.csv_lines(), report=report))
+        blocked = self.copy_supported(queryset) and shares(queryset.db)
+        yield from self._counted_chunks(self.csv_lines(), report=None if blocked else progress)
 
     def copy_sql(self) -> tuple[str, tuple]:
-        """``COPY (SELECT <formatted cells> FROM (<the selection's query>) AS x) TO STDOUT`` and its parameters."""
+        """``COPY (SELECT <formatted cells> FROM … ORDER BY …) TO STDOUT`` and its parameters: the cells compiled
+        into the selection's own SELECT (its joins, policy, filters and order), so PostgreSQL may format them in its
+        parallel workers, below the merge, instead of in one process above it."""
         queryset = self.selection()
         columns = self._selected()
+        # The csv module writes None and "" alike as nothing; COPY writes "" as "" unless it is NULL. In a row of one
+        # cell the csv module writes "" (so the line is not empty), as COPY does for a non-NULL "".
+        wrap = "NULLIF({}, '')" if len(columns) > 1 else "COALESCE({}, '')"
+        if not queryset.query.distinct:
+            cells = [_Cell(column, wrap) for column in columns]
+            sql, params = queryset.values_list(*cells).query.get_compiler(queryset.db).as_sql()
+            return f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params
+        # DISTINCT (django-filter's multi-valued filters ask for it) makes the ORM select the ORDER BY columns too:
+        # the cells are then made over the selection's raw columns, as a subquery.
         lookups = self._lookups(columns)
         alias = {lookup: f"c{index}" for index, lookup in enumerate(lookups)}
         inner = queryset.values_list().values(**{alias[lookup]: F(lookup) for lookup in lookups})
         sql, params = inner.query.get_compiler(queryset.db).as_sql()
-        cells = []
-        for column in columns:
-            cell = column.sql(*(f"x.{alias[lookup]}" for lookup in column.lookups))
-            # The csv module writes None and "" alike as nothing; COPY writes "" as "" unless it is NULL. In a row of
-            # one cell the csv module writes "" (so the line is not empty), as COPY does for a non-NULL "".
-            cells.append(f"NULLIF({cell}, '')" if len(columns) > 1 else f"COALESCE({cell}, '')")
-        select = ", ".join(cells)
-        return f"COPY (SELECT {select} FROM ({sql}) AS x) TO STDOUT WITH (FORMAT csv)", params
+        cells = ", ".join(
+            wrap.format(column.sql(*(f"x.{alias[lookup]}" for lookup in column.lookups))) for column in columns
+        )
+        return f"COPY (SELECT {cells} FROM ({sql}) AS x) TO STDOUT WITH (FORMAT csv)", params
+
+    def _counted_chunks(self, lines: Iterator[bytes], *, report=None) -> Iterator[bytes]:
+        """The lines counted and joined into chunks of about writers.CHUNK_BYTES, in one loop (a million rows pass
+        here: no generator per stage). ``report(rows)`` every EXPORT_PROGRESS_ROWS rows, when given."""
+        counter, every, size = self.counter, self.counter.every, writers.CHUNK_BYTES
+        buffer, length = [], 0
+        try:
+            for line in lines:
+                buffer.append(line)
+                length += len(line)
+                counter.rows += 1
+                if report is not None and counter.rows % every == 0:
+                    report(counter.rows)
+                if length >= size:
+                    yield b"".join(buffer)
+                    buffer, length = [], 0
+        except Exception:
+            if buffer:  # the lines read before the failure still go out, before the error line (writers.guarded)
+                yield b"".join(buffer)
+            raise
+        if buffer:
+            yield b"".join(buffer)
 
     def copy_lines(self) -> Iterator[bytes]:
         """CSV data lines (no header), one per record, written by PostgreSQL; ``\\r\\n`` line ends as the csv
