@@ -79,7 +79,7 @@ class EffectivenessDownload(EvaluationDownload):
 @register
 class CostPerOutputDownload(EvaluationDownload):
     key = "evaluation:efficiency"
-    verbose_name = _("Cost per output")
+    verbose_name = _("Cost per unit of output")
     filename = "cost-per-output"
     table = staticmethod(lambda year_min, year_max: selectors.cost_per_output(year_min=year_min, year_max=year_max))
 
@@ -87,7 +87,7 @@ class CostPerOutputDownload(EvaluationDownload):
 @register
 class RegionalCostPerOutputDownload(EvaluationDownload):
     key = "evaluation:regional-efficiency"
-    verbose_name = _("Regional cost per output")
+    verbose_name = _("Regional cost per unit of output")
     filename = "regional-cost-per-output"
     table = staticmethod(
         lambda year_min, year_max: selectors.regional_cost_per_output(year_min=year_min, year_max=year_max)
@@ -97,7 +97,7 @@ class RegionalCostPerOutputDownload(EvaluationDownload):
 @register
 class RecommendationsDownload(EvaluationDownload):
     key = "evaluation:recommendations"
-    verbose_name = _("Recommendation checks")
+    verbose_name = _("Recommendations")
     filename = "recommendations"
     table = staticmethod(_recommendations)
 

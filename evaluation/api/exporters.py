@@ -8,6 +8,7 @@ selector's row keys, in order. Bad parameters are ExportInvalid naming the param
 from dataclasses import replace
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework.exceptions import NotFound
@@ -97,7 +98,7 @@ class FundingTotalsTable(EvaluationTable):
 @register
 class FundingCumulativeTable(EvaluationTable):
     key = "api:evaluation-funding-cumulative"
-    verbose_name = gettext_lazy("Approved funding per year, cumulative")
+    verbose_name = gettext_lazy("Cumulative funding per year")
     filename = "funding-cumulative"
 
     def compute(self):
@@ -172,7 +173,7 @@ def activity_type_rows(year_min: int, year_max: int, code: str | None = None) ->
 @register
 class ActivityTypesTable(EvaluationTable):
     key = "api:evaluation-activity-types"
-    verbose_name = gettext_lazy("Activity types")
+    verbose_name = capfirst(ActivityType._meta.verbose_name_plural)
     filename = "activity-types"
 
     def compute(self):
@@ -213,7 +214,7 @@ class CompaniesReachedTable(EvaluationTable):
 @register
 class CostPerOutputTable(EvaluationTable):
     key = "api:evaluation-cost-per-output"
-    verbose_name = gettext_lazy("Cost per output")
+    verbose_name = gettext_lazy("Cost per unit of output")
     filename = "cost-per-output"
 
     def compute(self):
@@ -224,7 +225,7 @@ class CostPerOutputTable(EvaluationTable):
 @register
 class RegionalCostPerOutputTable(EvaluationTable):
     key = "api:evaluation-regional-cost-per-output"
-    verbose_name = gettext_lazy("Regional cost per output")
+    verbose_name = gettext_lazy("Regional cost per unit of output")
     filename = "regional-cost-per-output"
 
     def compute(self):
@@ -235,7 +236,7 @@ class RegionalCostPerOutputTable(EvaluationTable):
 @register
 class RecommendationsTable(EvaluationTable):
     key = "api:evaluation-recommendations"
-    verbose_name = gettext_lazy("Recommendation checks")
+    verbose_name = gettext_lazy("Recommendations")
     filename = "recommendations"
 
     def compute(self):
@@ -273,7 +274,7 @@ class RecommendationsTable(EvaluationTable):
 @register
 class IndicatorApiExporter(SerializerExporter):
     key = "api:evaluation-indicators"
-    verbose_name = gettext_lazy("Indicators")
+    verbose_name = capfirst(Indicator._meta.verbose_name_plural)
     filename = "indicators"
     queryset = Indicator.objects.order_by("code", "pk")
     serializer_class = serializers.IndicatorSerializer
@@ -283,7 +284,7 @@ class IndicatorApiExporter(SerializerExporter):
 @register
 class OutputGoalApiExporter(SerializerExporter):
     key = "api:evaluation-output-goals"
-    verbose_name = gettext_lazy("Output goals")
+    verbose_name = capfirst(OutputGoal._meta.verbose_name_plural)
     filename = "output-goals"
     queryset = OutputGoal.objects.select_related("activity_type", "indicator").order_by("code", "pk")
     serializer_class = serializers.OutputGoalSerializer
@@ -293,7 +294,7 @@ class OutputGoalApiExporter(SerializerExporter):
 @register
 class OutputTargetApiExporter(SerializerExporter):
     key = "api:evaluation-output-targets"
-    verbose_name = gettext_lazy("Output targets")
+    verbose_name = capfirst(OutputTarget._meta.verbose_name_plural)
     filename = "output-targets"
     queryset = OutputTarget.objects.select_related("goal").order_by("goal__code", "year", "pk")
     serializer_class = serializers.OutputTargetSerializer
@@ -303,7 +304,7 @@ class OutputTargetApiExporter(SerializerExporter):
 @register
 class MeasurementApiExporter(SerializerExporter):
     key = "api:evaluation-measurements"
-    verbose_name = gettext_lazy("Measurements")
+    verbose_name = capfirst(Measurement._meta.verbose_name_plural)
     filename = "measurements"
     queryset = Measurement.objects.select_related("activity_type", "indicator", "fieldlab", "hub").order_by(
         "year", "indicator__code", "pk"
@@ -315,7 +316,7 @@ class MeasurementApiExporter(SerializerExporter):
 @register
 class VerdictBandApiExporter(SerializerExporter):
     key = "api:evaluation-verdict-bands"
-    verbose_name = gettext_lazy("Verdict bands")
+    verbose_name = capfirst(VerdictBand._meta.verbose_name_plural)
     filename = "verdict-bands"
     queryset = VerdictBand.objects.order_by("min_ratio", "pk")
     serializer_class = serializers.VerdictBandSerializer
@@ -325,7 +326,7 @@ class VerdictBandApiExporter(SerializerExporter):
 @register
 class EfficiencyNormApiExporter(SerializerExporter):
     key = "api:evaluation-efficiency-norms"
-    verbose_name = gettext_lazy("Efficiency norms")
+    verbose_name = capfirst(EfficiencyNorm._meta.verbose_name_plural)
     filename = "efficiency-norms"
     queryset = EfficiencyNorm.objects.select_related("activity_type", "indicator").order_by(
         "activity_type__code", "indicator__code", "pk"

@@ -144,7 +144,7 @@ class ThreeSixtyGivingExporter(QuerysetExporter):
     JSON package, or the standard's spreadsheet columns in CSV/XLSX."""
 
     key = "360giving"
-    verbose_name = gettext_lazy("Funding records (360Giving)")
+    verbose_name = gettext_lazy("Approved funding records in the 360Giving data standard")
     filename = "360giving-grants"
     formats = ("json", "csv", "xlsx")
     queryset = FundingRecord.objects.select_related(
