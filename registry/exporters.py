@@ -12,7 +12,7 @@ from .filtersets import CompanyFilterSet, FieldlabFilterSet, HubFilterSet, Partn
 from .models import Company, Fieldlab, Hub, Partner
 from .tables import CompanyTable, FieldlabTable, HubTable, PartnerTable
 
-ZERO = Decimal("0.00")
+ZERO = Decimal("0.00")  # the fieldlab list's approved funding when it has none (registry sits below funding)
 
 
 @register
