@@ -1,9 +1,9 @@
 """Generic building blocks of the browser portal: list, detail, edit and delete views as declarations.
 
-A list view declares its queryset, FilterSet (the same one the API uses) and table (core/tables.py: one
-column definition for the page and the export); the generic code does filtering, search, sorting, pagination and
-"export this view". Edit views call the app's services and show their ValidationErrors next to the fields;
-PermissionDenied becomes a 403 page.
+A list view declares its exporter (core/exporters: its queryset, FilterSet — the same one the API uses — and table,
+core/tables.py: one column definition for the page and the export); the generic code does filtering, search,
+sorting, pagination and "export this view", which the exporter writes. Edit views call the app's services and show
+their ValidationErrors next to the fields; PermissionDenied becomes a 403 page.
 """
 
 import copy
@@ -24,9 +24,9 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView
 
 from core import policy
-from core.constants import EXPORT_CHUNK_SIZE, EXPORT_FORMATS
+from core.constants import EXPORT_FORMATS
 from core.deletion import deletion_preview
-from core.exporters import stream_max_rows, table_response, too_many_rows, xlsx_refusal
+from core.exporters import Exporter, ExportInvalid, ExportRefused, TableExporter, export_answer, job_starter
 from core.models import Provenance
 from core.paginator import EstimatingPaginator
 from core.reasons import reason_label
@@ -105,22 +105,55 @@ class SlugInput(ListValue, forms.TextInput):
 PAGE_SIZES = (25, 50, 100, 250, 500)
 
 
+def export_view_response(request, exporter: Exporter, *, back: str):
+    """The portal's answer to an export: the file, the page of the job that writes it (core.exporters decides), or
+    back to ``back`` with the reason it cannot be made (an Excel sheet's limit, bad filters)."""
+    try:
+        answer = export_answer(exporter)
+    except ExportInvalid as exc:
+        messages.error(request, _("Check the filters: %(errors)s") % {"errors": exc})
+        return HttpResponseRedirect(back)
+    except ExportRefused as exc:
+        messages.error(request, str(exc))
+        return HttpResponseRedirect(back)
+    if answer.job is not None:
+        return HttpResponseRedirect(job_starter().page_url(answer.job))
+    return answer.response
+
+
 class PortalListView(RestrictedRowsMixin, LoginRequiredMixin, ListView):
+    """A list of the portal. Its ``exporter`` (a registered TableExporter) declares its rows: the model, the
+    queryset (shown through the access policy: RestrictedRowsMixin), the FilterSet, the table and the default
+    order; the view shows them a page at a time, and "export this view" is the exporter's file of the same query."""
+
     template_name = "portal/list.html"
     paginate_by = PAGE_SIZES[0]
     paginator_class = EstimatingPaginator  # no exact COUNT(*) or joined deep OFFSET over a huge list
+    exporter: type[TableExporter] | None = None
     filterset_class = None
     filter_fields: list[FilterField] = []
     table: type[Table] = Table
     default_ordering: tuple[str, ...] = ("name",)
     title = ""
-    export_name = "export"
     create_url = None  # a URL name; shown to bureau staff only
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        exporter = cls.__dict__.get("exporter")
+        if exporter is not None:
+            declared = {"model": exporter.queryset.model, "filterset_class": exporter.filterset_class}
+            declared |= {"table": exporter.table, "default_ordering": exporter.default_ordering}
+            for name, value in declared.items():
+                if name not in cls.__dict__:
+                    setattr(cls, name, value)
+
     def base_queryset(self):
-        """The list's rows before the policy: its model with the joins and annotations its table reads. The view
-        shows (and exports) only ``restricted_queryset()``: these rows as far as the user may see them."""
-        return self.model.objects.all()
+        """The list's rows before the policy: the exporter's queryset (the joins and annotations its table reads), in
+        its order. The view shows (and exports) only ``restricted_queryset()``: these rows as far as the user may see
+        them; the exporter restricts its own rows too (a job's file is written for its owner)."""
+        exporter = self.exporter(user=self.request.user)
+        queryset = exporter.get_queryset()
+        return queryset.order_by(*exporter.ordering) if exporter.ordering else queryset
 
     def restricted_queryset(self):
         return self.restrict(self.base_queryset())
@@ -164,19 +197,13 @@ class PortalListView(RestrictedRowsMixin, LoginRequiredMixin, ListView):
         return filterset
 
     def current_sort(self) -> str:
-        sort = self.request.GET.get("sort", "")
-        if sort.lstrip("-") in self.table.sort_keys():
-            return sort
-        return ""
+        return self.exporter.sort_of(self.request.GET.get("sort"))
 
     def get_queryset(self):
         self.filterset = self._filterset()
         if self.filterset.is_bound and not self.filterset.is_valid():
             return self.filterset.queryset.none()
-        qs = self.filterset.qs
-        sort = self.current_sort()
-        ordering = (sort, "pk") if sort else (*self.default_ordering, "pk")
-        return qs.order_by(*ordering)
+        return self.filterset.qs.order_by(*self.exporter.ordering_for(self.current_sort()))
 
     def get_paginate_by(self, queryset):
         """The page size the reader chose (?per_page=), if it is one of PAGE_SIZES; otherwise the default."""
@@ -193,16 +220,6 @@ class PortalListView(RestrictedRowsMixin, LoginRequiredMixin, ListView):
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
 
-    # A list that can export in the background: (fmt, row count) → the Job; its page offers the file when done.
-    export_job_start = None
-
-    def export_ordering(self) -> list[str]:
-        sort = self.current_sort()
-        return [sort, "pk"] if sort else [*self.default_ordering, "pk"]
-
-    def export_filters(self) -> dict[str, list[str]]:
-        return {key: values for key, values in self.request.GET.lists() if key not in ("page", "sort", "format")}
-
     def get(self, request, *args, **kwargs):
         fmt = request.GET.get("format")
         if fmt in EXPORT_FORMATS:
@@ -210,24 +227,11 @@ class PortalListView(RestrictedRowsMixin, LoginRequiredMixin, ListView):
         return super().get(request, *args, **kwargs)
 
     def export(self, request, fmt: str):
-        """Stream the file up to EXPORT_STREAM_MAX_ROWS rows; above it a background job (the job page shows progress
-        and then the download), or, for a list without one, a message. Never a file cut short."""
-        queryset = self.get_queryset()
-        count = queryset.count()
-        refusal = xlsx_refusal(count) if fmt == "xlsx" else None
-        limit = stream_max_rows(fmt)
-        if refusal is None and count > limit:
-            if self.export_job_start is not None:
-                job = self.export_job_start(fmt, count)
-                return redirect("jobs:job_detail", pk=job.pk)
-            refusal = too_many_rows(count, limit)
-        if refusal:
-            messages.error(request, refusal)
-            return HttpResponseRedirect(self._url_with(format=None))
-        # chunk_size: Django refuses iterator() without it after prefetch_related (the hubs' provinces); each
-        # chunk then runs its prefetch once.
-        rows = queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE)
-        return table_response(fmt, table=self.table, objects=rows, filename=self.export_name)
+        """ "Export this view": the exporter's file of this query (its filters and sort), streamed, or written by a
+        background job above EXPORT_STREAM_MAX_ROWS (the job page shows progress, then the download). Never a file
+        cut short: what cannot be made comes back to the list as a message."""
+        exporter = self.exporter(user=request.user, query=request.GET, fmt=fmt)
+        return export_view_response(request, exporter, back=self._url_with(format=None))
 
     def _url_with(self, **changes) -> str:
         params = self.request.GET.copy()

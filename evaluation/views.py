@@ -6,13 +6,13 @@ The views only ask evaluation.selectors / evaluation.services (the evaluation mo
 
 import json
 from decimal import Decimal
-from operator import itemgetter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,10 +24,11 @@ from core.constants import (
     YEAR_MAX,
     YEAR_MIN,
 )
-from core.exporters import ExportColumn, export_response
+from core.exporters import ExportInvalid
 from core.models import localized_values
 from core.restriction import visible_object_or_404
 from core.templatetags.portal import eur
+from core.views import export_view_response
 from funding.choices import RecipientKind
 from funding.selectors import FundingFilters, funding_leverage, funding_totals, source_year_matrix
 from jobs.choices import JobStatus
@@ -36,6 +37,7 @@ from registry.selectors import companies_reached
 from . import selectors
 from .checks import recommendation_checks
 from .choices import CheckStatus, EfficiencyVerdict, Verdict
+from .exporters import DOWNLOADS
 from .filters import parse_year_window
 from .models import ActivityType, EvaluationRun, FollowUpAction, Indicator, OutputGoal, Recommendation
 from .services import evaluation_run_start, follow_up_action_overdue
@@ -217,45 +219,27 @@ def index(request):
 # --- downloads -----------------------------------------------------------------------------------------------
 
 
-def _table_rows(table: str, year_min: int, year_max: int) -> tuple[list[dict], str]:
-    types, indicators = _names()
-    if table == "funding":
-        filters = FundingFilters(year_min=year_min, year_max=year_max, recipient_kind=RecipientKind.FIELDLAB)
-        return funding_totals(group_by=["source", "year"], filters=filters), "fieldlab-funding"
-    if table == "effectiveness":
-        return selectors.effectiveness_tables(year_min=year_min, year_max=year_max)["by_year"], "effectiveness"
-    if table == "efficiency":
-        return selectors.cost_per_output(year_min=year_min, year_max=year_max), "cost-per-output"
-    if table == "regional-efficiency":
-        return selectors.regional_cost_per_output(year_min=year_min, year_max=year_max), "regional-cost-per-output"
-    if table == "recommendations":
-        rows = [
-            {
-                "number": c["number"],
-                "code": c["code"],
-                "title": c["title"],
-                "status": c["status"],
-                "compliant": c["compliant"],
-                "total": c["total"],
-                "share": c["share"],
-                "causes": "; ".join(f"{r['code']}: {r['problem']}" for r in c["records"]),
-            }
-            for c in recommendation_checks(year_min=year_min, year_max=year_max)
-        ]
-        return rows, "recommendations"
-    raise Http404(_("No such table."))
-
-
 @login_required
 def download(request, table, fmt):
-    """One evaluation table of the chosen window in an export format (the same rows the page shows)."""
-    year_min, year_max, errors = _window(request)
-    if errors or fmt not in EXPORT_FORMATS:
+    """One evaluation table of the chosen window in an export format (the same rows the page shows): its exporter
+    (evaluation/exporters.py) writes it."""
+    exporter_class = DOWNLOADS.get(table)
+    if exporter_class is None:
+        raise Http404(_("No such table."))
+    if fmt not in exporter_class.formats:
         raise Http404(_("Choose one of %(formats)s and a valid year window.") % {"formats": ", ".join(EXPORT_FORMATS)})
-    rows, name = _table_rows(table, year_min, year_max)
-    keys = list(rows[0]) if rows else ["empty"]
-    columns = [ExportColumn(key, itemgetter(key)) for key in keys]
-    return export_response(fmt, columns=columns, objects=rows, filename=f"{name}-{year_min}-{year_max}")
+    exporter = exporter_class(user=request.user, query=request.GET, fmt=fmt)
+    try:
+        exporter.window()
+    except ExportInvalid as exc:
+        raise Http404(
+            _("Choose one of %(formats)s and a valid year window.") % {"formats": ", ".join(EXPORT_FORMATS)}
+        ) from exc
+    return export_view_response(request, exporter, back=reverse("evaluation:index"))
+
+
+# The exporters the download links serve, by table (tests/test_exporters.py finds them here).
+download.exporters = DOWNLOADS
 
 
 # --- evaluation runs -----------------------------------------------------------------------------------------

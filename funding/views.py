@@ -5,14 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core import policy
-from core.api.renderers import XLSXRenderer
 from core.constants import EXPORT_FORMATS
-from core.exporters import table_response
+from core.exporters.writers import XLSX_MEDIA_TYPE
 from core.services import record_create, record_delete, record_update
 from core.views import (
     PROVENANCE_FILTER,
@@ -34,37 +33,30 @@ from review.workflow import period_check_open
 
 from . import forms
 from .choices import FundingKind, Realisation, RecipientKind, RecordStatus, Source
-from .exports import PORTAL_EXPORT
-from .filtersets import FunderFilterSet, FundingRecordFilterSet
+from .exporters import FunderListExporter, FundingRecordImportTemplate, FundingRecordListExporter
 from .importers import ImportFileError, check_file, import_template_xlsx
 from .models import Funder, FundingRecord
-from .selectors import approved_total, funder_funding, records_total
+from .selectors import funder_funding, records_total
 from .services import (
     funding_record_create,
     funding_record_delete,
     funding_record_step,
     funding_record_update,
 )
-from .tables import FunderTable, FundingRecordTable
+from .tables import FundingRecordTable
 
 # --- funders -------------------------------------------------------------------------------------------------
 
 
 class FunderListView(PortalListView):
-    model = Funder
-    filterset_class = FunderFilterSet
+    exporter = FunderListExporter
     title = gettext_lazy("Funders")
-    export_name = "funders"
     create_url = "funding:funder_create"
     filter_fields = [
         FilterField("source", gettext_lazy("Source"), enum_choices(Source.choices)),
         FilterField("province", gettext_lazy("Province"), model_choices(Province)),
         PROVENANCE_FILTER,
     ]
-    table = FunderTable
-
-    def base_queryset(self):
-        return Funder.objects.select_related("province").annotate(approved_total=approved_total())
 
 
 class FunderDetailView(PortalDetailView):
@@ -125,12 +117,9 @@ def funder_delete(request, slug):
 
 
 class FundingRecordListView(PortalListView):
-    model = FundingRecord
-    filterset_class = FundingRecordFilterSet
+    exporter = FundingRecordListExporter
     title = gettext_lazy("Funding records")
-    export_name = "funding-records"
     create_url = None  # the template offers "New record" to coordinators too
-    default_ordering = ("year", "source")
     template_name = "funding/funding_record_list.html"
     filter_fields = [
         FilterField("year_min", gettext_lazy("From year")),
@@ -144,24 +133,6 @@ class FundingRecordListView(PortalListView):
         FilterField("realisation", gettext_lazy("Planned or realised"), enum_choices(Realisation.choices)),
         PROVENANCE_FILTER,
     ]
-    table = FundingRecordTable
-
-    def base_queryset(self):
-        return FundingRecord.objects.select_related("fieldlab", "hub", "bureau", "funder", "activity_type")
-
-    def export_job_start(self, fmt: str, count: int):
-        """Above EXPORT_STREAM_MAX_ROWS: the worker writes this view's file (funding/jobs.py, same columns)."""
-        parameters = {
-            "list": PORTAL_EXPORT,
-            "format": fmt,
-            "query": self.export_filters(),
-            "ordering": self.export_ordering(),
-            "language": get_language(),
-            "rows": count,
-        }
-        return job_create(
-            kind=JobKind.EXPORT, owner=self.request.user, filename=f"{self.export_name}.{fmt}", parameters=parameters
-        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -289,12 +260,12 @@ def import_upload(request):
     template = request.GET.get("template")
     if template == "xlsx":
         # The columns, and a sheet of the accepted values (codes, English and Dutch labels).
-        response = HttpResponse(import_template_xlsx(), content_type=XLSXRenderer.media_type)
+        response = HttpResponse(import_template_xlsx(), content_type=XLSX_MEDIA_TYPE)
         response["Content-Disposition"] = 'attachment; filename="funding-records-template.xlsx"'
         return response
     if template in EXPORT_FORMATS:
         # The import template: the funding list's export columns, no rows.
-        return table_response(template, table=FundingRecordTable, objects=(), filename="funding-records-template")
+        return FundingRecordImportTemplate(user=request.user, fmt=template).response()
     form = forms.ImportUploadForm(request.POST or None, request.FILES or None)
     context = {"form": form, "columns": FundingRecordTable.import_headers(), "template_formats": EXPORT_FORMATS}
     if request.method == "POST" and form.is_valid():

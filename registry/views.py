@@ -23,29 +23,22 @@ from core.views import (
 
 from . import forms
 from .choices import CompanySize, FieldlabStatus, PartnerKind, TnoType
-from .filtersets import CompanyFilterSet, FieldlabFilterSet, HubFilterSet, PartnerFilterSet
+from .exporters import CompanyListExporter, FieldlabListExporter, HubListExporter, PartnerListExporter
 from .models import Company, Fieldlab, Hub, Participation, Partner, Province
 from .selectors import companies_reached
-from .tables import CompanyTable, FieldlabTable, HubTable, PartnerTable
 
 # --- hubs ----------------------------------------------------------------------------------------------------
 
 
 class HubListView(PortalListView):
-    model = Hub
-    filterset_class = HubFilterSet
+    exporter = HubListExporter
     title = gettext_lazy("Hubs")
-    export_name = "hubs"
     create_url = "registry:hub_create"
     filter_fields = [
         FilterField("province", gettext_lazy("Province"), model_choices(Province)),
         FilterField("founded_year", gettext_lazy("Founded in")),
         PROVENANCE_FILTER,
     ]
-    table = HubTable
-
-    def base_queryset(self):
-        return Hub.objects.prefetch_related("provinces").annotate(fieldlab_count=Count("fieldlabs", distinct=True))
 
 
 class HubDetailView(PortalDetailView):
@@ -77,10 +70,8 @@ class HubDetailView(PortalDetailView):
 
 
 class FieldlabListView(PortalListView):
-    model = Fieldlab
-    filterset_class = FieldlabFilterSet
+    exporter = FieldlabListExporter
     title = gettext_lazy("Fieldlabs")
-    export_name = "fieldlabs"
     create_url = "registry:fieldlab_create"
     filter_fields = [
         FilterField("hub", gettext_lazy("Hub"), model_choices(Hub)),
@@ -90,11 +81,6 @@ class FieldlabListView(PortalListView):
         FilterField("active_in", gettext_lazy("Existed in year")),
         PROVENANCE_FILTER,
     ]
-    table = FieldlabTable
-
-    def base_queryset(self):
-        # A fieldlab's figures from other apps (funding: its approved total), for the table's columns.
-        return extensions.annotate("registry.fieldlab_rows", Fieldlab.objects.select_related("hub", "province"))
 
 
 class FieldlabDetailView(PortalDetailView):
@@ -120,18 +106,14 @@ class FieldlabDetailView(PortalDetailView):
 
 
 class PartnerListView(PortalListView):
-    model = Partner
-    filterset_class = PartnerFilterSet
+    exporter = PartnerListExporter
     title = gettext_lazy("Coalition partners")
-    export_name = "partners"
     create_url = "registry:partner_create"
-    default_ordering = ("joined_year", "short_name")
     filter_fields = [
         FilterField("kind", gettext_lazy("Kind"), enum_choices(PartnerKind.choices)),
         FilterField("joined_year", gettext_lazy("Joined in")),
         PROVENANCE_FILTER,
     ]
-    table = PartnerTable
 
 
 class PartnerDetailView(PortalDetailView):
@@ -140,10 +122,8 @@ class PartnerDetailView(PortalDetailView):
 
 
 class CompanyListView(PortalListView):
-    model = Company
-    filterset_class = CompanyFilterSet
+    exporter = CompanyListExporter
     title = gettext_lazy("Companies")
-    export_name = "companies"
     create_url = "registry:company_create"
     filter_fields = [
         FilterField("size_class", gettext_lazy("Size class"), enum_choices(CompanySize.choices)),
@@ -151,12 +131,6 @@ class CompanyListView(PortalListView):
         FilterField("fieldlab", gettext_lazy("Fieldlab"), model_choices(Fieldlab)),
         PROVENANCE_FILTER,
     ]
-    table = CompanyTable
-
-    def base_queryset(self):
-        return Company.objects.select_related("province").annotate(
-            fieldlab_count=Count("participations__fieldlab", distinct=True)
-        )
 
 
 class CompanyDetailView(PortalDetailView):

@@ -6,6 +6,8 @@
 Run after migrate and generate_scale_data on a scratch database. Interleaved rounds, medians:
 
 * ``COPY table``: ``COPY funding_fundingrecord TO STDOUT (FORMAT csv)``, the database alone;
+* ``COPY by id`` / ``COPY by list order``: the table alone in the export's order (id) and in the list's (year,
+  source, id): what the order costs;
 * ``COPY joined``: the export's own query (the policy, joins and ordering) as raw columns through COPY;
 * ``export``: ``GET /api/v1/funding-records/?format=csv`` as the bureau through Django's full stack (the test client,
   no network), every byte consumed.
@@ -35,9 +37,7 @@ from django.test import Client  # noqa: E402
 
 from accounts.models import Role, User  # noqa: E402
 from accounts.services import user_create  # noqa: E402
-from core import policy  # noqa: E402
-from core.api.renderers import XLSXRenderer  # noqa: E402
-from funding.exports import FUNDING_RECORD_EXPORT, FUNDING_RECORD_ORDERING  # noqa: E402
+from funding.api.exporters import FundingRecordApiExporter  # noqa: E402
 from funding.models import FundingRecord  # noqa: E402
 
 
@@ -65,18 +65,27 @@ def main() -> None:
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
     records = FundingRecord.objects.count()
-    queryset = policy.visible_to(user, FundingRecord.objects.order_by(*FUNDING_RECORD_ORDERING))
-    inner = queryset.values_list(
-        *dict.fromkeys(lookup for f in FUNDING_RECORD_EXPORT.fields.values() for lookup in f.lookups)
-    )
+    exporter = FundingRecordApiExporter(user=user)  # what ?format=csv exports: every column, the export's order
+    queryset = exporter.selection()
+    inner = queryset.values_list(*exporter._lookups(exporter._selected()))
     inner_sql, inner_params = inner.query.get_compiler(queryset.db).as_sql()
     print(f"{records:,} funding records; EXPORT_STREAM_MAX_ROWS must be above that.")
 
     rss_before = rss_mb()
-    timings: dict[str, list[float]] = {"COPY table": [], "COPY joined": [], "export": []}
+    timings: dict[str, list[float]] = {
+        "COPY table": [],
+        "COPY by id": [],
+        "COPY by list order": [],
+        "COPY joined": [],
+        "export": [],
+    }
     lines = 0
     for _round in range(args.rounds):
         timings["COPY table"].append(copy_seconds("COPY funding_fundingrecord TO STDOUT (FORMAT csv)")[0])
+        by_id = "COPY (SELECT * FROM funding_fundingrecord ORDER BY id) TO STDOUT (FORMAT csv)"
+        timings["COPY by id"].append(copy_seconds(by_id)[0])
+        by_list = "COPY (SELECT * FROM funding_fundingrecord ORDER BY year, source, id) TO STDOUT (FORMAT csv)"
+        timings["COPY by list order"].append(copy_seconds(by_list)[0])
         timings["COPY joined"].append(copy_seconds(f"COPY ({inner_sql}) TO STDOUT (FORMAT csv)", inner_params)[0])
         start = time.perf_counter()
         response = client.get("/api/v1/funding-records/?format=csv")
@@ -86,9 +95,9 @@ def main() -> None:
     rss_after = rss_mb()
 
     medians = {name: statistics.median(values) for name, values in timings.items()}
-    print(f"{'what':<14}{'median s':>10}{'rows/s':>12}   rounds")
+    print(f"{'what':<20}{'median s':>10}{'rows/s':>12}   rounds")
     for name, seconds in medians.items():
-        print(f"{name:<14}{seconds:>10.2f}{records / seconds:>12,.0f}   {', '.join(f'{v:.2f}' for v in timings[name])}")
+        print(f"{name:<20}{seconds:>10.2f}{records / seconds:>12,.0f}   {', '.join(f'{v:.2f}' for v in timings[name])}")
     print(f"export lines: {lines:,} (records + header: {records + 1:,})")
     print(
         f"export throughput / COPY table: {medians['COPY table'] / medians['export']:.2f}; "
@@ -99,7 +108,7 @@ def main() -> None:
     if args.xlsx:
         start = time.perf_counter()
         with tempfile.TemporaryFile() as output:
-            rows = XLSXRenderer().write(FUNDING_RECORD_EXPORT.header(), FUNDING_RECORD_EXPORT.rows(queryset), output)
+            rows = FundingRecordApiExporter(user=user, fmt="xlsx").write(output)
             size = output.tell()
         seconds = time.perf_counter() - start
         print(f"XLSX: {rows:,} rows, {size / 1e6:.0f} MB in {seconds:.1f} s; peak RSS {rss_mb():.0f} MB")

@@ -12,10 +12,19 @@ def requested_field_names(request, serializer_class) -> list[str] | None:
     """The columns asked for with ``fields=a,b`` or ``brief=1``; None means all. Unknown names are a 400."""
     if request is None or request.method not in SAFE_METHODS:
         return None
-    params = request.query_params
-    if params.get("brief", "").lower() in TRUTHY:
+    return field_names(request.query_params, serializer_class)
+
+
+def field_names(params, serializer_class) -> list[str] | None:
+    """``requested_field_names`` from query parameters (a QueryDict, or the dict of lists an export keeps)."""
+
+    def last(name: str) -> str:
+        value = params.get(name, "")
+        return (value[-1] if value else "") if isinstance(value, list | tuple) else value
+
+    if last("brief").lower() in TRUTHY:
         return list(getattr(serializer_class.Meta, "brief_fields", ()) or serializer_class.Meta.fields)
-    raw = params.get("fields")
+    raw = last("fields")
     if not raw:
         return None
     wanted = [name.strip() for name in raw.split(",") if name.strip()]
@@ -59,7 +68,10 @@ class ApiModelSerializer(serializers.ModelSerializer):
         fields = super().get_fields()
         if not self._is_top_level():
             return fields
-        wanted = requested_field_names(self.context.get("request"), type(self))
+        if "field_names" in self.context:  # an export's (core/api/exporters.py): the columns it was asked for
+            wanted = self.context["field_names"]
+        else:
+            wanted = requested_field_names(self.context.get("request"), type(self))
         if wanted is None:
             return fields
         return {name: fields[name] for name in wanted if name in fields}

@@ -10,11 +10,10 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.response import Response
 
-from core.constants import EXPORT_CHUNK_SIZE
-from core.exporters import stream_max_rows, xlsx_refusal
 from core.restriction import RestrictedRowsMixin
 
 from .exceptions import PreconditionFailed, PreconditionRequired
+from .exporters import ApiExporter, export_response
 from .renderers import TabularRenderer
 from .serializers import requested_field_names
 
@@ -130,29 +129,26 @@ class ApiViewMixin:
             requested_field_names(request, serializer_class)
 
 
-class ExportTooLarge(exceptions.APIException):
-    status_code = 400
-    default_code = "export_too_large"
-
-
 class ExportListMixin:
-    """``?format=csv|xlsx`` on a list exports every matching row, streamed from a database iterator.
+    """``?format=csv|xlsx`` on a list exports every matching row: the list's ``exporter`` (core/api/exporters.py), the
+    same registered class a background job builds again when the export is too large for the request.
 
-    Without ``page``/``page_size`` the export holds the whole filtered list (what an analyst wants in a file);
-    with them it holds exactly the page JSON would show, so the same query gives the same rows in every format.
-
-    A list with an ``export_table`` (the funding records: funding/exports.py) is exported straight from the
-    database, without the serializer. Above ``stream_max_rows`` (EXPORT_STREAM_MAX_ROWS; for XLSX also
-    EXPORT_XLSX_STREAM_MAX_ROWS) its export becomes a background job: ``202 Accepted`` with the job as JSON and
-    ``Location`` naming it (``export_job_start``). An XLSX above Excel's sheet limit is refused with a 400. Other
-    lists stream through their serializer.
+    The exporter is the list's one declaration of its rows: a viewset that names it takes its ``queryset``,
+    ``serializer_class`` and ``filterset_class`` from it, so the pages, the file and the job cannot drift apart.
+    Without ``page``/``page_size`` the export holds the whole filtered list (what an analyst wants in a file); with
+    them DRF renders exactly the page JSON would show, so the same query gives the same rows in every format. Whether
+    the file streams, becomes a job (202 with Location) or is refused (400) is core.exporters.export_answer's call.
     """
 
-    export_basename: str | None = None
-    # funding.exports.ExportTable-like: header(names), rows(queryset, names), csv_chunks(queryset, names).
-    export_table = None
-    # Starts the background export: (request, queryset count, file name) → the response (the 202).
-    export_job_start = None
+    exporter: type[ApiExporter] | None = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        exporter = cls.__dict__.get("exporter")
+        if exporter is not None:
+            for name in ("queryset", "serializer_class", "filterset_class"):
+                if name not in cls.__dict__ and getattr(exporter, name, None) is not None:
+                    setattr(cls, name, getattr(exporter, name))
 
     def wants_export(self, request) -> bool:
         renderer = getattr(request, "accepted_renderer", None)
@@ -160,32 +156,10 @@ class ExportListMixin:
         return isinstance(renderer, TabularRenderer) and not paginated
 
     def list(self, request, *args, **kwargs):
-        if not self.wants_export(request):
+        if self.exporter is None or not self.wants_export(request):
             return super().list(request, *args, **kwargs)
-        queryset = self.filter_queryset(self.get_queryset())
-        renderer = request.accepted_renderer
-        # /api/v1/funding-records/ → funding-records.csv
-        basename = self.export_basename or request.path.rstrip("/").rsplit("/", 1)[-1] or self.basename
-        filename = f"{basename}.{renderer.format}"
-        if self.export_table is not None:
-            return self._export_from_table(request, queryset, renderer, filename)
-        serializer = self.get_serializer()
-        header = list(serializer.fields)
-        rows = (serializer.to_representation(obj) for obj in queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE))
-        return renderer.stream_response(rows, header=header, filename=filename)
-
-    def _export_from_table(self, request, queryset, renderer, filename):
-        names = requested_field_names(request, self.serializer_class)
-        count = queryset.count()
-        refusal = xlsx_refusal(count) if renderer.format == "xlsx" else None
-        if refusal:
-            raise ExportTooLarge(refusal)
-        if count > stream_max_rows(renderer.format) and self.export_job_start is not None:
-            return self.export_job_start(request, count, filename)
-        header = self.export_table.header(names)
-        if renderer.format == "csv":
-            return renderer.stream_bytes(self.export_table.csv_chunks(queryset, names), filename=filename)
-        return renderer.stream_response(self.export_table.rows(queryset, names), header=header, filename=filename)
+        exporter = self.exporter(user=request.user, query=request.query_params, fmt=request.accepted_renderer.format)
+        return export_response(request, exporter)
 
 
 class RestrictedQuerysetMixin(RestrictedRowsMixin):

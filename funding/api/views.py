@@ -1,41 +1,28 @@
 """Funding endpoints. Writes go through funding/services.py, which holds the workflow and its permission rules."""
 
-from django.http import StreamingHttpResponse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from core import policy
-from core.api.renderers import TabularRenderer
-from core.api.serializers import requested_field_names
-from core.api.views import EXPORT_CHUNK_SIZE, ExportTooLarge, ServiceModelViewSet
-from core.exporters import stream_max_rows, xlsx_refusal
+from core.api.exporters import export_response
+from core.api.views import ServiceModelViewSet
 from core.services import record_create, record_delete, record_update
 from jobs.api.serializers import JobSerializer
-from jobs.api.views import job_accepted_response
-from jobs.choices import JobKind
-from jobs.services import job_create
 
-from .. import services, threesixtygiving
-from ..choices import RecordStatus
-from ..exports import API_EXPORT, FUNDING_RECORD_EXPORT, FUNDING_RECORD_ORDERING, THREESIXTYGIVING_EXPORT
+from .. import services
 from ..fields import KEY_OF_MODEL_FIELD
-from ..filtersets import FunderFilterSet, FundingRecordFilterSet
 from ..models import Funder, FundingRecord
 from ..serializers import FundingRecordSerializer
 from . import serializers
+from .exporters import FunderApiExporter, FundingRecordApiExporter, ThreeSixtyGivingExporter
 
 
 class FunderViewSet(ServiceModelViewSet):
     """Organisations that put money in, each with its source category. Bureau-only writes."""
 
-    queryset = Funder.objects.select_related("province").order_by("name", "pk")
-    serializer_class = serializers.FunderSerializer
-    filterset_class = FunderFilterSet
+    exporter = FunderApiExporter
     lookup_field = "slug"
 
     def service_create(self, *, actor, data):
@@ -99,11 +86,8 @@ class FundingRecordViewSet(ServiceModelViewSet):
     Drafts and returned records are visible only to the bureau and the coordinators of the record's hub.
     """
 
-    queryset = FundingRecord.objects.select_related(
-        "fieldlab__hub", "hub", "bureau", "funder", "activity_type"
-    ).order_by(*FUNDING_RECORD_ORDERING)
-    serializer_class = FundingRecordSerializer
-    filterset_class = FundingRecordFilterSet
+    # Its queryset, serializer and FilterSet; CSV/XLSX straight from the database (funding/api/exporters.py).
+    exporter = FundingRecordApiExporter
     policy_actions = {
         "submit": policy.Action.SUBMIT,
         "approve": policy.Action.APPROVE,
@@ -112,21 +96,6 @@ class FundingRecordViewSet(ServiceModelViewSet):
     # The service validates model fields; the API names them by their machine keys (the recipient's three foreign
     # keys are "recipient"), as the import does.
     service_error_field_map = {**KEY_OF_MODEL_FIELD, "review_comment": "comment"}
-    # CSV/XLSX straight from the database (funding/exports.py); above EXPORT_STREAM_MAX_ROWS rows, a job.
-    export_table = FUNDING_RECORD_EXPORT
-
-    def export_job_start(self, request, count: int, filename: str):
-        parameters = {
-            "list": API_EXPORT,
-            "format": request.accepted_renderer.format,
-            "query": {key: values for key, values in request.query_params.lists() if key != "format"},
-            "fields": requested_field_names(request, self.serializer_class),
-            "language": get_language(),
-            "rows": count,
-        }
-        job = job_create(kind=JobKind.EXPORT, owner=request.user, filename=filename, parameters=parameters)
-        return job_accepted_response(request, job)
-
     # What a row of the list reads of its related rows: their keys and slugs. The rest (names, descriptions, time
     # stamps …) is not fetched: at 50 rows a page, converting six related rows' columns was most of the page's
     # database time after planning (docs/benchmarks.md).
@@ -179,42 +148,16 @@ class FundingRecordViewSet(ServiceModelViewSet):
         comment = self._comment(request)
         return self._respond(services.funding_record_return(record=record, actor=request.user, comment=comment))
 
-    @action(detail=False, methods=["get"], url_path="360giving", url_name="360giving", pagination_class=None)
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="360giving",
+        url_name="360giving",
+        pagination_class=None,
+        exporter=ThreeSixtyGivingExporter,
+    )
     def three_sixty_giving(self, request):
-        approved = self.filter_queryset(self.get_queryset()).filter(status=RecordStatus.APPROVED)
-        renderer = request.accepted_renderer
-        count = approved.count()
-        refusal = xlsx_refusal(count) if renderer.format == "xlsx" else None
-        if refusal:
-            raise ExportTooLarge(refusal)
-        if count > stream_max_rows(renderer.format):
-            # Too long for one request (the worker's timeout would cut it): written by a background job, as the
-            # list's big exports are; 202 with the job's Location, then its download.
-            parameters = {
-                "list": THREESIXTYGIVING_EXPORT,
-                "format": renderer.format,
-                "query": {key: values for key, values in request.query_params.lists() if key != "format"},
-                "language": get_language(),
-                "rows": count,
-            }
-            filename = f"360giving-grants.{renderer.format}"
-            job = job_create(kind=JobKind.EXPORT, owner=request.user, filename=filename, parameters=parameters)
-            return job_accepted_response(request, job)
-        if not isinstance(renderer, TabularRenderer) and not count:
-            # The 360Giving package schema requires at least one grant ("grants": minItems 1), so an empty
-            # selection has no valid JSON package: say so with a 404 instead of serving an invalid {"grants": []}.
-            # (A spreadsheet of no rows is still a valid sheet: its header.)
-            raise NotFound(
-                _("No approved funding records match this selection; a 360Giving package holds at least one grant.")
-            )
-        records = approved.iterator(chunk_size=EXPORT_CHUNK_SIZE)
-        if isinstance(renderer, TabularRenderer):
-            rows = (threesixtygiving.spreadsheet_row(record) for record in records)
-            return renderer.stream_response(
-                rows, header=threesixtygiving.CSV_HEADER, filename=f"360giving-grants.{renderer.format}"
-            )
-        response = StreamingHttpResponse(
-            threesixtygiving.iter_json_package(records), content_type="application/json", status=status.HTTP_200_OK
-        )
-        response["Content-Disposition"] = 'inline; filename="360giving-grants.json"'
-        return response
+        """Streamed below the export bounds, a background job above them (202, then its download); the JSON package
+        of an empty selection is a 404 (no valid package has no grant)."""
+        exporter = self.exporter(user=request.user, query=request.query_params, fmt=request.accepted_renderer.format)
+        return export_response(request, exporter)

@@ -10,6 +10,7 @@ from rest_framework.renderers import JSONRenderer
 from core.api.views import ApiViewMixin, RestrictedQuerysetMixin
 from jobs.choices import JobKind
 from jobs.models import Job
+from jobs.services import job_create
 
 from .serializers import JobSerializer
 
@@ -45,3 +46,17 @@ def job_accepted_response(request, job: Job) -> HttpResponse:
     response = HttpResponse(JSONRenderer().render(data), status=202, content_type="application/json")
     response["Location"] = request.build_absolute_uri(reverse("api:job-detail", args=[job.pk]))
     return response
+
+
+class ExportJobs:
+    """The job starter core's stream-or-job decision calls (core.exporters.set_job_starter, in jobs/apps.py): it
+    makes the job and answers it as the API (202) and the portal (the job's page) show jobs."""
+
+    def start(self, *, owner, parameters: dict, filename: str) -> Job:
+        return job_create(kind=JobKind.EXPORT, owner=owner, filename=filename, parameters=parameters)
+
+    def api_response(self, request, job: Job):
+        return job_accepted_response(request, job)
+
+    def page_url(self, job: Job) -> str:
+        return reverse("jobs:job_detail", args=[job.pk])

@@ -9,9 +9,8 @@ from core import policy
 from core.api.views import ReadOnlyApiViewSet
 
 from .. import services
-from ..filtersets import ReportingPeriodFilterSet
-from ..models import ReportingPeriod
 from . import serializers
+from .exporters import ReportingPeriodApiExporter
 
 __all__ = ["ReportingPeriodViewSet"]
 
@@ -31,9 +30,7 @@ __all__ = ["ReportingPeriodViewSet"]
 class ReportingPeriodViewSet(ReadOnlyApiViewSet):
     """A hub's reporting year, open or closed; a closed period refuses changes to that year's records."""
 
-    queryset = ReportingPeriod.objects.select_related("hub").order_by("-year", "hub__name", "pk")
-    serializer_class = serializers.ReportingPeriodSerializer
-    filterset_class = ReportingPeriodFilterSet
+    exporter = ReportingPeriodApiExporter
     policy_actions = {"close": policy.Action.MANAGE_PERIODS, "reopen": policy.Action.MANAGE_PERIODS}
 
     def _period_action(self, request, service):

@@ -1,4 +1,4 @@
-"""The funding records' export straight from the database (funding/exports.py) against the serializer path it
+"""The funding records' export straight from the database (funding/api/exporters.py) against the serializer path it
 replaced; exports above EXPORT_STREAM_MAX_ROWS as jobs; XLSX above Excel's limit refused; a broken stream is never
 a clean, shorter file.
 
@@ -16,9 +16,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from core import exporters
-from core.api.renderers import STREAM_FAILED_LINE, ExportStreamFailed
-from funding import exports
+from core.api.exporters import SerializerExporter
+from core.exporters import base
+from core.exporters.database import DatabaseExporter
+from core.exporters.writers import STREAM_FAILED_LINE, ExportStreamFailed
+from funding.api import exporters
 from funding.api.views import FundingRecordViewSet
 from funding.choices import RecordStatus, Source
 from funding.models import FundingRecord
@@ -78,8 +80,19 @@ def mixed(world):
     return world
 
 
+class SerializerPath(SerializerExporter):
+    """The funding records' list as every other API list exports: the serializer per row (not registered)."""
+
+    queryset = exporters.FundingRecordApiExporter.queryset
+    ordering = exporters.FundingRecordApiExporter.ordering
+    serializer_class = exporters.FundingRecordApiExporter.serializer_class
+    filterset_class = exporters.FundingRecordApiExporter.filterset_class
+    filename = exporters.FundingRecordApiExporter.filename
+
+
 def export_bytes(client, url, *, fast: bool, monkeypatch) -> bytes:
-    monkeypatch.setattr(FundingRecordViewSet, "export_table", exports.FUNDING_RECORD_EXPORT if fast else None)
+    fast_or_not = exporters.FundingRecordApiExporter if fast else SerializerPath
+    monkeypatch.setattr(FundingRecordViewSet, "exporter", fast_or_not)
     response = client.get(url)
     assert response.status_code == 200, response.content
     return body_of(response)
@@ -150,10 +163,12 @@ def test_above_the_threshold_the_export_is_a_job_with_a_download(mixed, settings
     body = response.json()
     assert response["Location"].endswith(f"/api/v1/jobs/{body['id']}/")
     job = Job.objects.get(pk=body["id"])
-    assert (job.kind, job.filename, job.parameters["fields"]) == (
+    # The job keeps the exporter's registry key and the query (columns included), not a task name.
+    assert (job.kind, job.filename, job.parameters["exporter"], job.parameters["query"]["fields"]) == (
         JobKind.EXPORT,
         "funding-records.csv",
-        ["id", "amount", "evidence_note"],
+        "api:funding-records",
+        ["id,amount,evidence_note"],
     )
     # Eager Celery here ran the job already; on a real broker the worker does (the status is read from the row).
     if job.status == JobStatus.PENDING:
@@ -162,8 +177,9 @@ def test_above_the_threshold_the_export_is_a_job_with_a_download(mixed, settings
     assert shown["status"] == "done", shown
     downloaded = client.get(shown["download_url"])
     assert downloaded.status_code == 200
-    expected = body_of(client.get(f"/api/v1/funding-records/?format=csv&{selection}&page_size=1000"))
-    assert body_of(downloaded) == expected  # the page in CSV holds exactly the rows the job wrote
+    # The page in CSV holds exactly the rows the job wrote (a file comes in record order, a page in the list's).
+    expected = body_of(client.get(f"/api/v1/funding-records/?format=csv&{selection}&ordering=id&page_size=1000"))
+    assert body_of(downloaded) == expected
     public = FundingRecord.objects.filter(source=Source.REGIONAL, status__in=FundingRecord.policy_public_statuses)
     assert shown["result"] == {"rows": public.count()}
     # Owner and bureau only: another user gets a 404 for the job and its file.
@@ -189,7 +205,7 @@ def test_an_xlsx_job_writes_the_sheet(mixed, settings):
 
 
 def test_xlsx_above_excels_row_limit_is_refused_with_json(mixed, monkeypatch):
-    monkeypatch.setattr(exporters, "XLSX_MAX_DATA_ROWS", 2)
+    monkeypatch.setattr(base, "XLSX_MAX_DATA_ROWS", 2)
     client = mixed.client("bureau")
     response = client.get("/api/v1/funding-records/?format=xlsx")
     assert response.status_code == 400
@@ -205,12 +221,12 @@ def test_a_stream_that_breaks_off_ends_with_an_error_line_and_an_error(mixed, mo
     """Never a clean, shorter file: the last line says the file is incomplete, then the response fails (the server
     aborts the connection without the end of the chunked body)."""
 
-    def lines_then_outage(self, queryset, names=None):
+    def lines_then_outage(self):
         yield b"1,first\r\n"
         yield b"2,second\r\n"
         raise ConnectionError("the database went away")
 
-    monkeypatch.setattr(exports.ExportTable, "csv_lines", lines_then_outage)
+    monkeypatch.setattr(DatabaseExporter, "csv_lines", lines_then_outage)
     response = mixed.client("bureau").get("/api/v1/funding-records/?format=csv")
     assert response.status_code == 200 and response.streaming
     received = []
@@ -225,8 +241,8 @@ def test_a_stream_that_breaks_off_ends_with_an_error_line_and_an_error(mixed, mo
 def test_the_columns_written_as_stored_hold_only_safe_choices():
     """The fast path writes the constrained choice columns without the escaping; that is only right while no choice
     is empty or starts like a formula."""
-    assert exports.choice_columns_need_no_escaping()
-    assert [f.key for f in exports.stored_as_is()] == [
+    assert exporters.choice_columns_need_no_escaping()
+    assert [f.key for f in exporters.stored_as_is()] == [
         "source",
         "kind",
         "realisation",
@@ -239,6 +255,24 @@ def test_openpyxl_writes_with_lxml():
     import openpyxl.xml
 
     assert openpyxl.xml.LXML  # lxml installed (pyproject), so XLSX is written by lxml, not the pure-Python writer
+
+
+def test_the_file_comes_in_record_order_unless_an_ordering_is_asked_for(mixed):
+    """The whole list's file is read in primary-key order (the table's physical order: the fast path's cost is then
+    close to a bare COPY); ?ordering= still orders it, and pages keep the list's order (year, source, id)."""
+    client = mixed.client("bureau")
+
+    def ids(query):
+        body = body_of(client.get(f"/api/v1/funding-records/?format=csv{query}")).decode()
+        return [int(row["id"]) for row in csv.DictReader(io.StringIO(body))]
+
+    every = ids("")
+    assert every == sorted(every) and len(every) == FundingRecord.objects.count()
+    by_amount = ids("&ordering=-amount")
+    amounts = dict(FundingRecord.objects.values_list("id", "amount"))
+    assert [amounts[i] for i in by_amount] == sorted(amounts.values(), reverse=True) and by_amount != every
+    page = [row["id"] for row in client.get("/api/v1/funding-records/?page_size=1000").json()["results"]]
+    assert page != every and sorted(page) == every  # the list's own order: year, source, id
 
 
 def test_xlsx_becomes_a_job_at_its_own_lower_bound(mixed, settings):
@@ -262,7 +296,11 @@ def test_a_360giving_export_above_the_bound_is_a_job_with_the_same_file(mixed, s
     response = client.get(url)
     assert response.status_code == 202 and response["Content-Type"] == "application/json"
     job = Job.objects.get(pk=response.json()["id"])
-    assert (job.kind, job.filename, job.parameters["list"]) == (JobKind.EXPORT, f"360giving-grants.{fmt}", "360giving")
+    assert (job.kind, job.filename, job.parameters["exporter"]) == (
+        JobKind.EXPORT,
+        f"360giving-grants.{fmt}",
+        "360giving",
+    )
     if job.status == JobStatus.PENDING:  # eager Celery ran it already; on a real broker the worker does
         job_run_task.apply(args=(job.pk,))
     shown = client.get(response["Location"]).json()
@@ -281,7 +319,7 @@ def test_a_360giving_export_above_the_bound_is_a_job_with_the_same_file(mixed, s
 
 
 def test_a_360giving_xlsx_above_excels_row_limit_is_refused_with_json(mixed, monkeypatch):
-    monkeypatch.setattr(exporters, "XLSX_MAX_DATA_ROWS", 2)
+    monkeypatch.setattr(base, "XLSX_MAX_DATA_ROWS", 2)
     response = mixed.client("analyst").get("/api/v1/funding-records/360giving/?format=xlsx")
     assert response.status_code == 400 and response.json()["code"] == "export_too_large"
     assert not Job.objects.exists()

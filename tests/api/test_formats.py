@@ -180,14 +180,16 @@ def test_csv_rows_are_read_from_the_database_while_streaming(world, records, mon
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from core.api import views
+    from core.exporters import base
 
-    monkeypatch.setattr(views, "EXPORT_CHUNK_SIZE", 2)
+    monkeypatch.setattr(base, "EXPORT_CHUNK_SIZE", 2)
     client = world.client("bureau")
     client.get("/api/v1/provinces/")  # the token's last_used_at write happens here, not below
     with CaptureQueriesContext(connection) as before_streaming:
         response = client.get("/api/v1/hubs/?format=csv")
-    assert len(before_streaming) == 1  # the token lookup only: no row has been read yet
+    # The token lookup and the COUNT that decides stream or job (core.exporters.export_answer): no row read yet.
+    assert len(before_streaming) == 2
+    assert "COUNT(" in before_streaming[1]["sql"].upper()
     with CaptureQueriesContext(connection) as while_streaming:
         lines = b"".join(response.streaming_content).decode().splitlines()
     assert len(lines) == 3  # header + two hubs

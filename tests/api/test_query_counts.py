@@ -23,10 +23,11 @@ PINNED = {
     "/api/v1/funding-records/": 3,
     "/api/v1/reporting-periods/": 3,
 }
-# Exports skip the COUNT; the iterator reads in chunks (one query here), prefetches once per chunk.
-PINNED_EXPORT = {path: count - 1 for path, count in PINNED.items()}
-# The funding records export from the database (funding/exports.py): token + COUNT (is it a job?) + the rows. The
-# CSV's rows on PostgreSQL are a COPY (outside Django's query log) between SAVEPOINT, SET LOCAL TIME ZONE, RELEASE.
+# Exports: the same as the page: token + COUNT (stream or job? core.exporters) + the rows, read by the iterator in
+# chunks (one query here) with their prefetch once per chunk.
+PINNED_EXPORT = dict(PINNED)
+# The funding records export from the database (funding/api/exporters.py): token + COUNT + the rows. The CSV's rows
+# on PostgreSQL are a COPY (outside Django's query log) between SAVEPOINT, SET LOCAL TIME ZONE, RELEASE.
 FAST_EXPORTS = {"/api/v1/funding-records/": {"csv": 3, "csv_postgresql": 5, "xlsx": 3}}
 # Not a paged list: token + whether any grant matches (an empty package is invalid 360Giving) + the streamed query.
 PINNED_OTHER = {

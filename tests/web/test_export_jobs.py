@@ -3,7 +3,7 @@ XLSX above Excel's limit and a large export of a list without jobs are refused w
 
 from django.contrib.messages import get_messages
 
-from core import exporters
+from core.exporters import base, delivery
 from jobs.models import Job
 from jobs.tasks import job_run_task
 
@@ -59,7 +59,7 @@ def test_an_xlsx_job_of_the_funding_list(bureau_client, settings):
 
 
 def test_an_xlsx_above_excels_limit_is_refused_with_a_message(bureau_client, monkeypatch):
-    monkeypatch.setattr(exporters, "XLSX_MAX_DATA_ROWS", 2)
+    monkeypatch.setattr(base, "XLSX_MAX_DATA_ROWS", 2)
     response = bureau_client.get("/funding/?source=regional&format=xlsx")
     assert response.status_code == 302 and response.url == "?source=regional"
     [message] = list(get_messages(response.wsgi_request))
@@ -67,7 +67,21 @@ def test_an_xlsx_above_excels_limit_is_refused_with_a_message(bureau_client, mon
     assert not Job.objects.exists()
 
 
-def test_a_large_export_of_a_list_without_jobs_is_refused_with_a_message(bureau_client, settings):
+def test_every_list_becomes_a_job_above_the_bound(bureau_client, settings):
+    """The hub list as the funding list: one stream-or-job decision for every exporter (core.exporters)."""
+    settings.EXPORT_STREAM_MAX_ROWS = 1000
+    streamed = body_of(bureau_client.get("/hubs/?format=csv"))
+    settings.EXPORT_STREAM_MAX_ROWS = 1
+    response = bureau_client.get("/hubs/?format=csv")
+    job = run_job(Job.objects.get())
+    assert response.status_code == 302 and response.url == f"/jobs/{job.pk}/"
+    assert (job.status, job.filename, job.parameters["exporter"]) == ("done", "hubs.csv", "portal:hubs")
+    assert body_of(bureau_client.get(f"/jobs/{job.pk}/download/")) == streamed
+
+
+def test_without_jobs_a_large_export_is_refused_with_a_message(bureau_client, settings, monkeypatch):
+    """Where no job can write the file (the jobs app hands none over), a large export is refused, never cut short."""
+    monkeypatch.setattr(delivery, "_job_starter", None)
     settings.EXPORT_STREAM_MAX_ROWS = 1
     response = bureau_client.get("/hubs/?format=csv")
     assert response.status_code == 302
