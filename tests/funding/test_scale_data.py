@@ -3,8 +3,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count, F
 
+from devtools.scale_data import funding as scale_data
 from evaluation.models import Measurement
-from funding import scale_data
 from funding.models import FundingRecord
 from registry.models import Fieldlab, Participation
 from review.choices import RecordStatus
