@@ -37,9 +37,12 @@ run: migrate
 worker: install
 	$(VENV)/bin/celery -A smartindustry worker --beat --schedule $(VENV)/celerybeat-schedule --loglevel=info
 
-## test: the whole suite (SQLite and eager Celery unless DATABASE_URL / REDIS_URL are set)
+## test: the whole suite (SQLite and eager Celery unless DATABASE_URL / REDIS_URL are set), on every CPU: one
+## pytest-xdist worker per CPU this process may use, each with a database of its own; TEST_WORKERS=0 runs it in one
+## process. (`logical`, not `auto`, which counts physical cores only whenever psutil is installed.)
+TEST_WORKERS ?= logical
 test: install-dev
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 ## lint: ruff, the import contracts of docs/architecture.md (import-linter), and no dead code (vulture)
 lint: install-dev

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from django.core.management import call_command
 
 from accounts.services import api_token_create
 from tests import factories
+from tests.reference import reference_data_install
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -70,7 +70,7 @@ def generated(live_server, tmp_path):
 
 @pytest.fixture
 def client(generated, live_server):
-    call_command("load_reference_data", verbosity=0)
+    reference_data_install()
     _token, key = api_token_create(user=factories.BureauUserFactory(username="generated-client"))
     return generated.AuthenticatedClient(
         base_url=live_server.url, token=key, prefix="Token", raise_on_unexpected_status=True, timeout=60

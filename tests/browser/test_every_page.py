@@ -66,8 +66,9 @@ def _shape(path: str) -> str:
     return "/" + "/".join(re.sub(r"^\d+$", "#", p) for p in shaped) + ("/" if path.endswith("/") else "")
 
 
-def portal_pages(page) -> list[str]:
-    """Every page reachable by links from the dashboard, one per URL shape, plus EXTRA_PAGES."""
+def portal_pages(page, check) -> list[str]:
+    """Every page reachable by links from the dashboard, one per URL shape, plus EXTRA_PAGES; `check(path)` runs on
+    each while the walk has it open (one visit per page, not a walk and then a second round of visits)."""
     seen_shapes, pages, queue = set(), [], ["/", *EXTRA_PAGES]
     while queue and len(pages) < PAGE_LIMIT:
         path = queue.pop(0)
@@ -82,6 +83,7 @@ def portal_pages(page) -> list[str]:
             continue
         pages.append(path)
         hrefs = page.eval_on_selector_all("a[href]:not([download])", "els => els.map(a => a.getAttribute('href'))")
+        check(path)
         for href in hrefs:
             parts = urlsplit(href)
             if parts.netloc or parts.query or not parts.path.startswith("/") or parts.path.startswith(SKIP_PREFIXES):
@@ -113,14 +115,15 @@ def axe_violations(page) -> list[dict]:
 def test_axe_core_finds_no_serious_or_critical_violation_on_any_portal_page(new_page, walk_network, username):
     page = new_page("nl-NL")
     sign_in(page, username)
-    pages = portal_pages(page)
-    assert len(pages) >= 15, pages  # the walk really walked
     found = {}
-    for path in pages:
-        page.goto(path)
+
+    def check(path):
         violations = axe_violations(page)
         if violations:
             found[path] = violations
+
+    pages = portal_pages(page, check)
+    assert len(pages) >= 15, pages  # the walk really walked
     _record_walk(f"axe-{username}", pages)
     assert found == {}, json.dumps(found, indent=1)
     page.goto("/")
@@ -132,14 +135,15 @@ def test_no_page_is_wider_than_a_phone(new_page, walk_network, username):
     page = new_page("nl-NL")
     page.set_viewport_size(PHONE)
     sign_in(page, username)
-    pages = portal_pages(page)
-    assert len(pages) >= 15, pages
     too_wide = {}
-    for path in pages:
-        page.goto(path)
+
+    def check(path):
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > PHONE["width"]:
             too_wide[path] = width
+
+    pages = portal_pages(page, check)
+    assert len(pages) >= 15, pages
     _record_walk(f"phone-{username}", pages)
     assert too_wide == {}
     page.goto("/evaluation/")

@@ -7,9 +7,9 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 
 from tests import factories
+from tests.reference import reference_data_install
 
 from .conftest import screenshot, sign_in, unlabelled_controls
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def reference_network(transactional_db):
-    call_command("load_reference_data", verbosity=0)
+    reference_data_install()
     from registry.models import Hub
 
     factories.BureauUserFactory(username="bureau-ref")

@@ -8,6 +8,7 @@ from evaluation.models import Measurement
 from funding.models import FundingRecord
 from registry.models import Fieldlab, Participation
 from review.choices import RecordStatus
+from tests.reference import reference_data_install
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +44,7 @@ def test_even_a_small_load_spreads_over_years_sources_recipient_kinds_and_status
 
 
 def test_with_reference_data_records_name_activity_types_and_measurements_are_added():
-    call_command("load_reference_data", verbosity=0)
+    reference_data_install()
     before = Measurement.objects.count()
     call_command("generate_scale_data", "--fieldlabs", "5", "--records", "2000", verbosity=0)
     synthetic = FundingRecord.objects.filter(provenance_source__startswith="Synthetic")

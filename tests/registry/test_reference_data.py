@@ -13,7 +13,7 @@ from funding.choices import PUBLIC_SOURCES, RecordStatus, Source
 from funding.models import Funder, FundingRecord
 from registry.models import Fieldlab, Hub, Partner, ProgrammeBureau, Province
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_db")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_db_by_loader")]
 
 PROVENANCE_MODELS = [Partner, ProgrammeBureau, Hub, Fieldlab, Funder, FundingRecord, ActivityType]
 
