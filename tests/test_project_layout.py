@@ -70,7 +70,9 @@ needs_make = pytest.mark.skipif(shutil.which("make") is None, reason="make is no
 
 def make_dry_run(*args: str) -> list[str]:
     """The commands `make <args>` would run, printed by `make -n` (nothing is run)."""
-    result = subprocess.run(["make", "-n", *args], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    # --no-print-directory: under `make test` the outer make's flags would add "Entering/Leaving directory" lines.
+    command = ["make", "-n", "--no-print-directory", *args]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     return result.stdout.splitlines()
 
@@ -93,7 +95,10 @@ def test_make_run_migrates_loads_the_reference_data_creates_the_demo_accounts_an
 
 @needs_make
 def test_make_test_runs_pytest_with_the_given_arguments():
-    assert make_dry_run("test", "PYTEST_ARGS=-m scale -x")[-1].endswith("-m pytest -m scale -x")
+    last = make_dry_run("test", "PYTEST_ARGS=-m scale -x")[-1]
+    # One pytest-xdist worker per CPU, tests that share a worker grouped (tests/conftest.py), then the arguments.
+    assert " -m pytest -n logical --dist loadgroup " in last and last.endswith(" -m scale -x")
+    assert make_dry_run("test", "TEST_WORKERS=0")[-1].split(" -m pytest ", 1)[1].startswith("-n 0 --dist loadgroup")
 
 
 @needs_make
