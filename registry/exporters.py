@@ -1,18 +1,15 @@
 """The registry lists' "export this view" (core/exporters): one registered class per list, its columns its table's
 (registry/tables.py). The list pages (registry/views.py) take their queryset, FilterSet, table and order from here."""
 
-from decimal import Decimal
-
-from django.db.models import Count, Q, Sum
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from core import extensions
 from core.exporters import TableExporter, register
 
 from .filtersets import CompanyFilterSet, FieldlabFilterSet, HubFilterSet, PartnerFilterSet
 from .models import Company, Fieldlab, Hub, Partner
 from .tables import CompanyTable, FieldlabTable, HubTable, PartnerTable
-
-ZERO = Decimal("0.00")  # the fieldlab list's approved funding when it has none (registry sits below funding)
 
 
 @register
@@ -30,11 +27,14 @@ class FieldlabListExporter(TableExporter):
     key = "portal:fieldlabs"
     verbose_name = _("Fieldlabs")
     filename = "fieldlabs"
-    queryset = Fieldlab.objects.select_related("hub", "province").annotate(
-        approved_total=Sum("funding_records__amount", filter=Q(funding_records__status="approved"), default=ZERO)
-    )
+    queryset = Fieldlab.objects.select_related("hub", "province")
     filterset_class = FieldlabFilterSet
     table = FieldlabTable
+
+    def get_queryset(self):
+        # A fieldlab's figures from the apps above (funding: its approved total, funding.selectors), through the
+        # extension point the hub page's rows use too; added when asked, after every app is ready.
+        return extensions.annotate("registry.fieldlab_rows", super().get_queryset())
 
 
 @register
