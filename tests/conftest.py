@@ -1,6 +1,8 @@
 import socket
 
 import pytest
+from django.conf import settings as django_settings
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from accounts.services import api_token_create
@@ -55,6 +57,16 @@ def _has_shared_fixture(item) -> bool:
     return any(
         chain and chain[-1].baseid and chain[-1].scope in ("module", "class", "package") for chain in definitions
     )
+
+
+@pytest.fixture(autouse=True)
+def _language_of_the_settings():
+    """Every test starts in the settings' language. A request through the test client leaves its language active on
+    the thread (LocaleMiddleware activates it; nothing resets it), so a Dutch page in one test would make the next
+    test on the same xdist worker read Dutch messages."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
